@@ -1,0 +1,53 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint format lock vendor messages clean
+
+demo: $(VENV)/.runtime
+	$(BIN)/carepair demo
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/carepair check --fail-level WARNING
+	$(BIN)/carepair makemigrations --check --dry-run
+	$(BIN)/python -m carepair.lib.messages --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements-dev.lock
+	$(PIP) install --no-deps -e .
+	touch $@ $(VENV)/.runtime
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Pin every dependency, with hashes, for any platform (needs `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -q -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes -q -o requirements-dev.lock
+
+# Front-end files come from pinned npm packages (package-lock.json), copied into static/.
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	$(PYTHON) scripts/vendor.py
+
+# Translation catalogues: collect new strings (needs GNU gettext), then compile with polib.
+messages: $(VENV)/.dev
+	cd carepair && ../$(BIN)/carepair makemessages -l zh_Hans --no-obsolete --no-location
+	$(BIN)/python -m carepair.lib.messages --compile
+
+clean:
+	rm -rf $(VENV) data test-artifacts

@@ -1,0 +1,99 @@
+"""Users (用户): a person with one role, a home region and usually an organisation."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carepair.accounts.roles import PERMISSIONS, Role
+
+
+class User(AbstractUser):
+    """An account of the programme: a civil-affairs official, a department liaison
+    (部门联络员), institution staff, a township worker, a volunteer or a data officer."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("region"),
+        help_text=_("For city, county and township roles: the region they see and act in."),
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def can(self, perm: str) -> bool:
+        """What this user's role may do (where is `visible_to`)."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return perm in PERMISSIONS.get(self.role, ())
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(user=user)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=64, default="cli")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} · {self.name}"
+
+    @classmethod
+    def issue(cls, user: User, name: str = "cli") -> str:
+        """Create a token and return its key; the key is never stored in clear."""
+        key = "cp_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, name=name, digest=_digest(key))
+        return key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=_digest(key), user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

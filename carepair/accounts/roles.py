@@ -1,0 +1,84 @@
+"""Roles (角色) of DESIGN.md §2: what each may do. Where it may do it is scope.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    CITY_LEADER = "city_leader", _("City leader")
+    COUNTY_ADMIN = "county_admin", _("County administrator")
+    COUNTY_LEADER = "county_leader", _("County leader")
+    LIAISON = "liaison", _("Department liaison")
+    INSTITUTION_STAFF = "institution_staff", _("Institution staff")
+    TOWNSHIP_WORKER = "township_worker", _("Township worker")
+    VOLUNTEER = "volunteer", _("Social organisation or volunteer")
+    DATA_OFFICER = "data_officer", _("Data officer")
+
+
+# Roles whose scope is a region (a code prefix); the others see what their organisation
+# is paired with (or is).
+REGION_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.CITY_LEADER,
+        Role.COUNTY_ADMIN,
+        Role.COUNTY_LEADER,
+        Role.TOWNSHIP_WORKER,
+        Role.DATA_OFFICER,
+    }
+)
+
+
+class Perm(models.TextChoices):
+    VIEW_DASHBOARD = "view_dashboard", _("View the dashboard")
+    MANAGE_ORGS = "manage_orgs", _("Keep the organisation registry")
+    MANAGE_PAIRINGS = "manage_pairings", _("Pair, adjust and end pairings")
+    LOG_ACTIVITY = "log_activity", _("Record visits and activities")
+    CONFIRM_RECEIPT = "confirm_receipt", _("Confirm assistance received")
+    RAISE_PROBLEM = "raise_problem", _("Raise problems")
+    ASSIGN_PROBLEM = "assign_problem", _("Assign problems to a helper")
+    WORK_PROBLEM = "work_problem", _("Work on and resolve assigned problems")
+    EXPORT = "export", _("Export lists")
+    USE_ADMIN = "use_admin", _("Use the back office")
+
+
+_ALL_VIEW = {Perm.VIEW_DASHBOARD, Perm.EXPORT}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.CITY_ADMIN: frozenset(
+        _ALL_VIEW
+        | {
+            Perm.MANAGE_ORGS,
+            Perm.MANAGE_PAIRINGS,
+            Perm.LOG_ACTIVITY,
+            Perm.RAISE_PROBLEM,
+            Perm.ASSIGN_PROBLEM,
+            Perm.USE_ADMIN,
+        }
+    ),
+    Role.CITY_LEADER: frozenset(_ALL_VIEW),
+    Role.COUNTY_ADMIN: frozenset(
+        _ALL_VIEW
+        | {
+            Perm.MANAGE_ORGS,
+            Perm.MANAGE_PAIRINGS,
+            Perm.LOG_ACTIVITY,
+            Perm.RAISE_PROBLEM,
+            Perm.ASSIGN_PROBLEM,
+            Perm.USE_ADMIN,
+        }
+    ),
+    Role.COUNTY_LEADER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY}),
+    Role.LIAISON: frozenset(
+        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+    ),
+    Role.INSTITUTION_STAFF: frozenset(
+        _ALL_VIEW | {Perm.CONFIRM_RECEIPT, Perm.RAISE_PROBLEM, Perm.WORK_PROBLEM}
+    ),
+    Role.TOWNSHIP_WORKER: frozenset(
+        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+    ),
+    Role.VOLUNTEER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.WORK_PROBLEM}),
+    Role.DATA_OFFICER: frozenset(_ALL_VIEW),
+}

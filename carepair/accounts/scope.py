@@ -1,0 +1,67 @@
+"""Where a user may look (范围): a region prefix, plus the institutions their organisation
+is paired with or is. Every model's `visible_to(user)` is built from this one object."""
+
+import contextlib
+from dataclasses import dataclass
+
+from carepair.accounts.roles import REGION_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    prefix: str | None = None  # region code prefix; None: no region of its own
+    organisation_id: int | None = None
+    institution_ids: frozenset[int] = frozenset()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.prefix or self.organisation_id or self.institution_ids)
+
+
+NOTHING = Scope()
+
+
+def _compute(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Scope(everything=True)
+    from carepair.regions.models import prefix_of
+
+    prefix = prefix_of(user.region_id) if user.role in REGION_ROLES and user.region_id else None
+    institutions: set[int] = set()
+    if user.organisation_id:
+        if user.role == Role.INSTITUTION_STAFF:
+            institutions.add(user.organisation_id)
+        else:
+            from carepair.pairing.models import Pairing
+
+            institutions.update(
+                Pairing.objects.active()
+                .filter(helper_id=user.organisation_id, institution__isnull=False)
+                .values_list("institution_id", flat=True)
+            )
+    return Scope(
+        prefix=prefix,
+        organisation_id=user.organisation_id,
+        institution_ids=frozenset(institutions),
+    )
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per user object (that is, once per request)."""
+    cached = getattr(user, "_carepair_scope", None)
+    if cached is None:
+        cached = _compute(user)
+        if user is not None:
+            # AnonymousUser may refuse the attribute; recomputing NOTHING is cheap.
+            with contextlib.suppress(AttributeError):
+                user._carepair_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope, after a pairing that concerns this user's organisation changed."""
+    if hasattr(user, "_carepair_scope"):
+        del user._carepair_scope

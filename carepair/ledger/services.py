@@ -1,0 +1,122 @@
+"""Record and confirm ledger entries (台账登记与确认)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepair.accounts.roles import Perm
+from carepair.ledger.models import Activity, Material, Photo
+from carepair.lib.errors import NotAllowed, ValidationError
+from carepair.lib.uploads import validate_photo
+from carepair.orgs.models import HELPER_KINDS, Kind
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    item: str
+    quantity: Decimal
+    unit: str
+    value_fen: int
+
+
+def yuan_to_fen(value) -> int:
+    """Exact conversion of a yuan amount (str, int or Decimal; never float) to fen."""
+    if isinstance(value, float):
+        raise TypeError("money must not be a float")
+    amount = Decimal(str(value))
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise ValidationError(_("Amounts have at most two decimal places (fen)."))
+    return int(fen)
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    actor,
+    kind: str,
+    category: str,
+    title: str,
+    occurred_on: datetime.date,
+    helpers,
+    institution=None,
+    area=None,
+    participants: int = 0,
+    beneficiaries: int = 0,
+    notes: str = "",
+    materials: list[MaterialLine] = (),
+    photos=(),
+) -> Activity:
+    """Record a visit or activity with its materials and photos, all or nothing."""
+    if not actor.can(Perm.LOG_ACTIVITY):
+        raise NotAllowed(_("Your role may not record activities."))
+    errors = {}
+    if institution is None and area is None:
+        errors["institution"] = _("Choose the institution or the area visited.")
+    if institution is not None and institution.kind != Kind.INSTITUTION:
+        errors["institution"] = _("This organisation is not a care institution.")
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("The date cannot be in the future.")
+    helpers = list(helpers)
+    if not helpers:
+        errors["helpers"] = _("Name at least one organisation that took part.")
+    elif any(h.kind not in HELPER_KINDS for h in helpers):
+        errors["helpers"] = _("Only helper organisations take part in activities.")
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity(
+        kind=kind,
+        category=category,
+        title=title,
+        occurred_on=occurred_on,
+        institution=institution,
+        area=area,
+        region=institution.region if institution is not None else area,
+        participants=participants,
+        beneficiaries=beneficiaries,
+        notes=notes,
+        recorded_by=actor,
+    )
+    activity.full_clean(exclude=["recorded_by", "region"])
+    activity.save()
+    activity.helpers.set(helpers)
+    lines = [
+        Material(
+            activity=activity, item=m.item, quantity=m.quantity, unit=m.unit, value_fen=m.value_fen
+        )
+        for m in materials
+    ]
+    for line in lines:
+        line.full_clean(exclude=["activity"])
+    Material.objects.bulk_create(lines)
+    for upload in photos or ():
+        content_type = validate_photo(upload)
+        Photo.objects.create(
+            activity=activity,
+            image=upload,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+    if not Activity.objects.visible_to(actor).filter(pk=activity.pk).exists():
+        raise NotAllowed(_("That activity would lie outside what you may see."))
+    return activity
+
+
+@transaction.atomic
+def activity_confirm(*, actor, activity: Activity, note: str = "") -> Activity:
+    """The institution confirms it received what the entry says (机构确认)."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not actor.can(Perm.CONFIRM_RECEIPT) or actor.organisation_id != activity.institution_id:
+        raise NotAllowed(_("Only the institution that received the help can confirm it."))
+    if activity.confirmed_at is not None:
+        raise ValidationError(_("This entry has already been confirmed."))
+    activity.confirmed_by = actor
+    activity.confirmed_at = timezone.now()
+    activity.confirmation_note = note
+    activity.save(update_fields=["confirmed_by", "confirmed_at", "confirmation_note"])
+    return activity

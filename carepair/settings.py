@@ -1,0 +1,177 @@
+"""CarePair settings: one module, driven by CAREPAIR_* environment variables.
+
+With no environment at all it runs on an SQLite database under ./data, which is what the
+demo uses; production sets CAREPAIR_DATABASE_URL to a PostgreSQL URL and a real secret key.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from carepair.lib.env import envbool, envint, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(envstr("CAREPAIR_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("CAREPAIR_DEBUG", False)
+SECRET_KEY = envsecret("CAREPAIR_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG and envbool("CAREPAIR_REQUIRE_SECRET", False):
+        raise RuntimeError("CAREPAIR_SECRET_KEY must be set")
+    # A development key: fine on 127.0.0.1, refused in production by CAREPAIR_REQUIRE_SECRET.
+    SECRET_KEY = "carepair-insecure-development-key-change-me-in-production"
+
+ALLOWED_HOSTS = [h for h in envstr("CAREPAIR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in envstr("CAREPAIR_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "simple_history",
+    "axes",
+    "ninja",
+    "carepair.lib",
+    "carepair.regions",
+    "carepair.accounts",
+    "carepair.orgs",
+    "carepair.pairing",
+    "carepair.ledger",
+    "carepair.problems",
+    "carepair.reports",
+    "carepair.api",
+    "carepair.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "carepair.urls"
+WSGI_APPLICATION = "carepair.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("CAREPAIR_DATABASE_URL", f"sqlite:///{DATA_DIR / 'carepair.sqlite3'}"),
+        conn_max_age=envint("CAREPAIR_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the dashboard read while a visit is being written; a busy timeout
+    # makes concurrent writers wait instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": envstr("CAREPAIR_TEST_DB", "") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "carepair.accounts.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lock-out: five wrong passwords for one username lock it for 30 minutes.
+AXES_FAILURE_LIMIT = envint("CAREPAIR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("CAREPAIR_LOGIN_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Offices share one address behind the intranet's NAT: locking by IP would lock out a whole
+# township office, so the lock is per username (axes warns about that; it is deliberate).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Idle timeout: the session lasts 30 minutes past the last request, then asks again.
+SESSION_COOKIE_AGE = envint("CAREPAIR_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("CAREPAIR_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Uploaded photos: a phone picture fits; anything larger or not an image is refused.
+CAREPAIR_PHOTO_MAX_BYTES = envint("CAREPAIR_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+CAREPAIR_PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Problems past their due date climb one level (institution/township -> county -> city)
+# after this many days at each level.
+CAREPAIR_ESCALATE_AFTER_DAYS = envint("CAREPAIR_ESCALATE_AFTER_DAYS", 15)
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("CAREPAIR_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="dashboard"), name="home"),
+    path("accounts/", include("carepair.accounts.urls")),
+    path("orgs/", include("carepair.orgs.urls")),
+    path("pairings/", include("carepair.pairing.urls")),
+    path("ledger/", include("carepair.ledger.urls")),
+    path("problems/", include("carepair.problems.urls")),
+    path("dashboard/", include("carepair.reports.urls")),
+    path("api/v1/", include("carepair.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,134 @@
+"""Named personas, built once per test class (after healthchecks' BaseTestCase).
+
+County A is 市中区 (511102), county B is 沙湾区 (511111). The county-B worker must see
+nothing of county A.
+"""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.utils import timezone
+from PIL import Image
+
+from carepair.accounts.models import User
+from carepair.accounts.roles import Role
+from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
+from carepair.pairing.models import Pairing, Tier
+from carepair.regions.models import Level, Region
+
+PASSWORD = "Passw0rd-for-tests"
+COUNTY_A = "511102000000"
+COUNTY_B = "511111000000"
+TODAY = timezone.localdate
+
+
+def make_region(code: str, name: str, parent: Region) -> Region:
+    level = Level.TOWNSHIP if code.endswith("000") else Level.VILLAGE
+    return Region.objects.create(code=code, name=name, level=level, parent=parent)
+
+
+def make_user(username: str, role: str, region=None, organisation=None, **extra) -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        region=region,
+        organisation=organisation,
+        full_name=extra.pop("full_name", username),
+        **extra,
+    )
+
+
+def photo(name: str = "photo.png", size=(8, 8), fmt: str = "PNG") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg"}[fmt]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+class PersonaTestCase(TestCase):
+    """Regions, organisations, pairings and the five personas of the issue:
+    city_admin, county_a (a worker of county A), county_b, liaison, staff."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.city = Region.objects.get(code="511100000000")
+        cls.county_a = Region.objects.get(code=COUNTY_A)
+        cls.county_b = Region.objects.get(code=COUNTY_B)
+        cls.township_a = make_region("511102001000", "凌云街道", cls.county_a)
+        cls.village_a = make_region("511102001001", "凌云社区", cls.township_a)
+        cls.township_b = make_region("511111101000", "葫芦镇", cls.county_b)
+        cls.village_b = make_region("511111101001", "葫芦村", cls.township_b)
+
+        cls.department = Organisation.objects.create(
+            name="市民政局", kind=Kind.CITY_DEPARTMENT, region=cls.city
+        )
+        cls.other_department = Organisation.objects.create(
+            name="市财政局", kind=Kind.CITY_DEPARTMENT, region=cls.city
+        )
+        cls.county_department_a = Organisation.objects.create(
+            name="市中区民政局", kind=Kind.COUNTY_DEPARTMENT, region=cls.county_a
+        )
+        cls.township_org_a = Organisation.objects.create(
+            name="凌云街道办事处", kind=Kind.TOWNSHIP, region=cls.township_a
+        )
+        cls.social_org = Organisation.objects.create(
+            name="乐山市嘉州志愿者协会", kind=Kind.SOCIAL_ORGANISATION, region=cls.city
+        )
+        cls.home_a = Organisation.objects.create(
+            name="凌云敬老院",
+            kind=Kind.INSTITUTION,
+            region=cls.village_a,
+            institution_type=InstitutionType.RURAL_HOME,
+            operator=Operator.PUBLIC,
+            beds=60,
+            elderly_residents=42,
+            child_residents=0,
+        )
+        cls.home_b = Organisation.objects.create(
+            name="葫芦镇敬老院",
+            kind=Kind.INSTITUTION,
+            region=cls.village_b,
+            institution_type=InstitutionType.RURAL_HOME,
+            operator=Operator.PUBLIC,
+            beds=50,
+            elderly_residents=30,
+            child_residents=0,
+        )
+        start = TODAY() - datetime.timedelta(days=400)
+        cls.pair_a = Pairing.objects.create(
+            tier=Tier.CITY_DEPARTMENT,
+            helper=cls.department,
+            institution=cls.home_a,
+            region=cls.home_a.region,
+            started_on=start,
+        )
+        cls.pair_b = Pairing.objects.create(
+            tier=Tier.CITY_DEPARTMENT,
+            helper=cls.other_department,
+            institution=cls.home_b,
+            region=cls.home_b.region,
+            started_on=start,
+        )
+
+        cls.city_admin = make_user("city_admin", Role.CITY_ADMIN, region=cls.city, is_staff=True)
+        cls.county_a_worker = make_user("county_a", Role.COUNTY_ADMIN, region=cls.county_a)
+        cls.county_b_worker = make_user("county_b", Role.COUNTY_ADMIN, region=cls.county_b)
+        cls.liaison = make_user("liaison", Role.LIAISON, organisation=cls.department)
+        cls.staff = make_user("staff", Role.INSTITUTION_STAFF, organisation=cls.home_a)
+        cls.staff_b = make_user("staff_b", Role.INSTITUTION_STAFF, organisation=cls.home_b)
+        cls.township_worker = make_user(
+            "township_a",
+            Role.TOWNSHIP_WORKER,
+            region=cls.township_a,
+            organisation=cls.township_org_a,
+        )
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user)
+
+    def fresh(self, user: User) -> User:
+        """The user as a new request would load it (no cached scope)."""
+        return User.objects.get(pk=user.pk)
