@@ -1,0 +1,15 @@
+"""Django's shell, without the history models in its automatic imports (they cannot be
+imported by name and only add a warning to every `carepair shell -c`)."""
+
+from django.core.management.commands import shell
+
+
+class Command(shell.Command):
+    def get_auto_imports(self):
+        return [path for path in super().get_auto_imports() if ".Historical" not in path]
+
+    def handle(self, **options):
+        if options.get("command") and "-v" not in " ".join(options.get("argv", [])):
+            # `carepair shell -c CODE` prints what CODE prints, nothing more.
+            options["verbosity"] = 0
+        return super().handle(**options)
