@@ -9,7 +9,7 @@ class Command(shell.Command):
         return [path for path in super().get_auto_imports() if ".Historical" not in path]
 
     def handle(self, **options):
-        if options.get("command") and "-v" not in " ".join(options.get("argv", [])):
+        if options.get("command"):
             # `carepair shell -c CODE` prints what CODE prints, nothing more.
             options["verbosity"] = 0
         return super().handle(**options)
