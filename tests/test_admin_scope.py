@@ -199,3 +199,56 @@ class AdminScopeTest(ApiTestCase):
         form = response.context["adminform"].form
         self.assertNotIn("status", form.fields)
         self.assertIn("title", form.fields)
+
+    def test_a_pairing_added_in_the_back_office_takes_its_region_and_author(self):
+        self.login(self.county_a_worker)
+        home = Organisation.objects.create(
+            name="凌云第二敬老院",
+            kind="institution",
+            region=self.village_a,
+            institution_type="rural_home",
+        )
+        response = self.client.post(
+            self.url(Pairing, "add"),
+            {
+                "tier": 3,
+                "helper": self.county_department_a.pk,
+                "institution": home.pk,
+                "started_on": "2025-01-01",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        pairing = Pairing.objects.get(institution=home)
+        self.assertEqual(pairing.region_id, self.village_a.code)
+        self.assertEqual(pairing.created_by, self.county_a_worker)
+        self.assertEqual(pairing.history.get().history_user, self.county_a_worker)
+
+    def test_a_pairing_with_parties_that_do_not_match_its_tier_is_refused(self):
+        self.login(self.county_a_worker)
+        response = self.client.post(
+            self.url(Pairing, "add"),
+            {"tier": 3, "helper": self.county_department_a.pk, "started_on": "2025-01-01"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["adminform"].form.errors)
+        self.assertEqual(Pairing.objects.count(), 2)
+
+    def test_every_admin_page_renders_for_the_city(self):
+        self.login(self.city_admin)
+        for model, obj in self.county_a_objects().items():
+            if model is ApiToken:
+                ApiToken.issue(self.city_admin)
+                obj = ApiToken.objects.get(user=self.city_admin)
+            with self.subTest(model=model.__name__):
+                listing = self.client.get(self.url(model, "changelist"), {"q": "凌云"})
+                self.assertEqual(listing.status_code, 200)
+                if obj is not None:
+                    self.assertEqual(
+                        self.client.get(self.url(model, "change", obj.pk)).status_code, 200
+                    )
+                    self.assertEqual(
+                        self.client.get(self.url(model, "history", obj.pk)).status_code, 200
+                    )
+                added_elsewhere = (Problem, ProblemEvent, Evidence, Photo, ApiToken)
+                expected = 403 if model in added_elsewhere else 200
+                self.assertEqual(self.client.get(self.url(model, "add")).status_code, expected)

@@ -4,6 +4,7 @@ import datetime
 import json
 from decimal import Decimal
 
+from carepair.api.summary import SummaryOut
 from carepair.ledger.models import Category as ActivityCategory
 from carepair.ledger.models import Kind as ActivityKind
 from carepair.pairing.services import pairing_adjust
@@ -131,3 +132,9 @@ class SummaryApiTest(ApiTestCase):
             "to",
         )
         self.assertInvalid(self.get(self.city_admin, "/summary", region="乐山"), "region")
+
+    def test_the_endpoint_returns_every_key_of_the_selector(self):
+        # If the selector grows a figure, the API's schema must grow it too.
+        selector = programme_summary(user=self.fresh(self.city_admin))
+        self.assertEqual(set(SummaryOut.model_fields), set(selector))
+        self.assertEqual(set(self.summary(self.city_admin)), set(selector))

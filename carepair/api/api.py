@@ -6,6 +6,7 @@ through the area's service functions, which check the role and the record's stat
 
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from carepair.api import activities, errors, organisations, pairings, problems, summary
 from carepair.api.auth import ApiTokenAuth
@@ -23,12 +24,19 @@ field. Messages follow `Accept-Language` (Chinese by default). Money is given an
 returned as integer fen or as a decimal string of yuan, never as a float.
 """
 
+
+class Renderer(JSONRenderer):
+    # Chinese names and messages as themselves, not as \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="CarePair API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=ApiTokenAuth(),
+    renderer=Renderer(),
     # The docs page loads Swagger UI from this server (ninja's bundled copy); the
     # validator badge would call validator.swagger.io, so it is off.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
