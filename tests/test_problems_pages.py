@@ -411,6 +411,26 @@ class ProblemStepTest(ProblemTestCase):
         self.assertContains(page, "屋顶重做防水层")
         self.assertEqual(page.context["steps"], [])
 
+    def test_the_home_verifies_the_fix_of_a_problem_a_liaison_found_on_a_visit(self):
+        liaison = self.fresh(self.liaison)
+        problem = services.problem_raise(
+            actor=liaison,
+            title="屋顶漏水",
+            category=Category.ENVIRONMENT,
+            due_on=due(),
+            institution=self.home_a,
+        )
+        services.problem_assign(actor=liaison, problem=problem, helper=self.department)
+        services.problem_start(actor=liaison, problem=problem)
+        services.problem_resolve(
+            actor=liaison, problem=problem, resolution="修好", photos=[photo()]
+        )
+        page = self.get(self.staff, "problem_detail", problem.pk)
+        self.assertEqual([a for a, _ in page.context["steps"]], ["verify", "reopen"])
+        self.step(self.staff, problem, "verify", note="确认修好")
+        self.assertEqual(self.snapshot(problem)[0], Status.VERIFIED)
+        self.assertEqual(problem.events.last().actor, self.staff)
+
     def test_an_administrator_assigns_to_a_helper_of_their_choice(self):
         response = self.step(
             self.city_admin, self.leak, "assign", helper=self.other_department.pk, note="请落实"

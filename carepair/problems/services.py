@@ -56,10 +56,20 @@ def _may(user, problem: Problem, action: str) -> bool:
         )
     if action in (Action.VERIFY, Action.REOPEN):
         # Whoever raised it confirms the fix; a colleague of the same organisation may
-        # stand in when that person has left.
-        return user.pk == problem.raised_by_id or (
-            problem.raised_by_org_id is not None
-            and user.organisation_id == problem.raised_by_org_id
+        # stand in when that person has left. The institution where the problem lies
+        # confirms too: a liaison raises the leaking roof found on a visit, and the home
+        # that lives under it says whether it is fixed (DESIGN.md §2, journey 1).
+        return (
+            user.pk == problem.raised_by_id
+            or (
+                problem.raised_by_org_id is not None
+                and user.organisation_id == problem.raised_by_org_id
+            )
+            or (
+                user.role == Role.INSTITUTION_STAFF
+                and problem.institution_id is not None
+                and user.organisation_id == problem.institution_id
+            )
         )
     return False
 
