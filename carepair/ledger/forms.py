@@ -152,6 +152,10 @@ class ActivityForm(forms.Form):
         self.fields["area"].queryset = selectors.areas_for(user)
         if not self.is_bound:
             self.fields["occurred_on"].initial = timezone.localdate()
+            institutions = list(self.fields["institution"].queryset[:2])
+            if len(institutions) == 1:
+                # A liaison's department is usually paired with one home: start there.
+                self.fields["institution"].initial = institutions[0].pk
             if user.organisation_id and (
                 self.fields["helpers"].queryset.filter(pk=user.organisation_id).exists()
             ):
