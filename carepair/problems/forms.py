@@ -80,6 +80,11 @@ class ProblemForm(forms.Form):
                 self.fields["institution"].initial = activity.institution_id
             elif activity.area_id and activity.area.level == Level.VILLAGE:
                 self.fields["region"].initial = activity.area_id
+        elif user.role == Role.LIAISON and not self.is_bound:
+            # A liaison's department is usually paired with one home: start there.
+            institutions = list(self.fields["institution"].queryset[:2])
+            if len(institutions) == 1:
+                self.fields["institution"].initial = institutions[0].pk
 
     def clean(self):
         data = super().clean()
