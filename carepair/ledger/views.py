@@ -67,7 +67,7 @@ def activity_list(request):
                 _("Participants"),
                 _("Beneficiaries (person-times)"),
                 _("Material value (yuan)"),
-                _("Confirmed"),
+                _("Confirmed on"),
                 _("Notes"),
             ],
             selectors.activity_rows(activities),

@@ -157,13 +157,18 @@ class ProblemFilterForm(forms.Form):
 # The forms of the steps on a problem's page; each posts to its own URL.
 
 
-class NoteForm(forms.Form):
+class StepForm(forms.Form):
+    """A step's form, built with the user taking the step and the problem."""
+
+    def __init__(self, *args, user, problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.problem = user, problem
+
+
+class NoteForm(StepForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def __init__(self, *args, user=None, problem=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class AssignForm(NoteForm):
@@ -173,18 +178,17 @@ class AssignForm(NoteForm):
     field_order = ["helper", "note"]
 
     def __init__(self, *args, user, problem, **kwargs):
-        super().__init__(*args, **kwargs)
-        helpers = selectors.assignees_for(user=user, problem=problem)
-        self.fields["helper"].queryset = helpers
+        super().__init__(*args, user=user, problem=problem, **kwargs)
+        self.fields["helper"].queryset = selectors.assignees_for(user=user, problem=problem)
         self.takes_up = user.role in (Role.LIAISON, Role.TOWNSHIP_WORKER)
+        self.own_organisation = user.organisation
         if self.takes_up:
             # A liaison takes the problem up for their own department: no choice to make.
             self.fields["helper"].initial = user.organisation_id
             self.fields["helper"].widget = forms.HiddenInput()
-            self.own_organisation = user.organisation
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(StepForm):
     resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = PhotosField(
         label=_("Photos of the fix"),
@@ -192,17 +196,11 @@ class ResolveForm(forms.Form):
         help_text=_("At least one photo: JPEG, PNG or WebP."),
     )
 
-    def __init__(self, *args, user=None, problem=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
-
-class ReopenForm(forms.Form):
+class ReopenForm(StepForm):
     reason = forms.CharField(
         label=_("Why the fix is not accepted"), widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def __init__(self, *args, user=None, problem=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 STEP_FORMS = {
