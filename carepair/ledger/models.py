@@ -121,6 +121,12 @@ class Activity(models.Model):
         return self.confirmed_at is not None
 
 
+class PhotoQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A photo is seen by whoever may see its activity."""
+        return self.filter(activity__in=Activity.objects.visible_to(user))
+
+
 class Material(models.Model):
     """Materials given (帮扶物资): an item, its quantity and unit, and its value in fen."""
 
@@ -162,6 +168,8 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -66,6 +66,15 @@ def activity_record(
         errors["helpers"] = _("Name at least one organisation that took part.")
     elif any(h.kind not in HELPER_KINDS for h in helpers):
         errors["helpers"] = _("Only helper organisations take part in activities.")
+    # Check every photo before anything is written, so that a bad file leaves neither a
+    # row nor a stray file behind.
+    photos = list(photos or ())
+    checked = []
+    for upload in photos:
+        try:
+            checked.append((upload, validate_photo(upload)))
+        except ValidationError as exc:
+            errors.setdefault("photos", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     activity = Activity(
@@ -93,8 +102,7 @@ def activity_record(
     for line in lines:
         line.full_clean(exclude=["activity"])
     Material.objects.bulk_create(lines)
-    for upload in photos or ():
-        content_type = validate_photo(upload)
+    for upload, content_type in checked:
         Photo.objects.create(
             activity=activity,
             image=upload,

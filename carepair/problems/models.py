@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from carepair.accounts.scope import scope_of
@@ -207,13 +208,15 @@ class Problem(models.Model):
 
 
 class Action(models.TextChoices):
-    RAISE = "raise", _("Raised")
-    ASSIGN = "assign", _("Assigned")
-    START = "start", _("Started")
-    RESOLVE = "resolve", _("Resolved")
-    VERIFY = "verify", _("Verified")
-    REOPEN = "reopen", _("Reopened")
-    ESCALATE = "escalate", _("Escalated")
+    # A step's name shares its English with a status ("Assigned") but not its Chinese
+    # (交办 against 已交办): the context keeps the two apart in the catalogue.
+    RAISE = "raise", pgettext_lazy("problem step", "Raised")
+    ASSIGN = "assign", pgettext_lazy("problem step", "Assigned")
+    START = "start", pgettext_lazy("problem step", "Started")
+    RESOLVE = "resolve", pgettext_lazy("problem step", "Resolved")
+    VERIFY = "verify", pgettext_lazy("problem step", "Verified")
+    REOPEN = "reopen", pgettext_lazy("problem step", "Reopened")
+    ESCALATE = "escalate", pgettext_lazy("problem step", "Escalated")
 
 
 class ProblemEvent(models.Model):
@@ -252,6 +255,12 @@ class ProblemEvent(models.Model):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An evidence photo is seen by whoever may see its problem."""
+        return self.filter(problem__in=Problem.objects.visible_to(user))
+
+
 class Evidence(models.Model):
     """A photo attached when a problem is raised or resolved (整改前后照片)."""
 
@@ -266,6 +275,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -56,23 +56,39 @@ def _may(user, problem: Problem, action: str) -> bool:
         )
     if action in (Action.VERIFY, Action.REOPEN):
         # Whoever raised it confirms the fix; a colleague of the same organisation may
-        # stand in when that person has left.
-        return user.pk == problem.raised_by_id or (
-            problem.raised_by_org_id is not None
-            and user.organisation_id == problem.raised_by_org_id
+        # stand in when that person has left. The institution where the problem lies
+        # confirms too: a liaison raises the leaking roof found on a visit, and the home
+        # that lives under it says whether it is fixed (DESIGN.md §2, journey 1).
+        return (
+            user.pk == problem.raised_by_id
+            or (
+                problem.raised_by_org_id is not None
+                and user.organisation_id == problem.raised_by_org_id
+            )
+            or (
+                user.role == Role.INSTITUTION_STAFF
+                and problem.institution_id is not None
+                and user.organisation_id == problem.institution_id
+            )
         )
     return False
 
 
-def _step(*, actor, problem: Problem, action: str, note: str = "", organisation=None):
+def step_check(*, user, problem: Problem, action: str) -> None:
+    """Raise what taking `action` now would raise — IllegalTransition, then NotAllowed —
+    and change nothing, so a page can refuse a step before it reads the step's form."""
     if not _legal(problem, action):
         raise IllegalTransition(
             _("A problem that is “%(status)s” cannot be %(action)s.")
             % {"status": problem.get_status_display(), "action": Action(action).label.lower()},
             code="illegal_transition",
         )
-    if not _may(actor, problem, action):
+    if not _may(user, problem, action):
         raise NotAllowed(_("You may not take this step on this problem."))
+
+
+def _step(*, actor, problem: Problem, action: str, note: str = "", organisation=None):
+    step_check(user=actor, problem=problem, action=action)
     before = problem.status
     problem.status = TRANSITIONS[action][1]
     return ProblemEvent(
@@ -92,9 +108,21 @@ def _save(problem: Problem, event: ProblemEvent, fields: list[str]) -> ProblemEv
     return event
 
 
-def _attach(*, actor, problem: Problem, event: ProblemEvent | None, photos) -> None:
+def _check_photos(photos) -> list[tuple]:
+    """Check every photo before anything is written: a bad file leaves nothing behind."""
+    checked, messages = [], []
     for upload in photos or ():
-        content_type = validate_photo(upload)
+        try:
+            checked.append((upload, validate_photo(upload)))
+        except ValidationError as exc:
+            messages.extend(exc.messages)
+    if messages:
+        raise ValidationError({"photos": messages})
+    return checked
+
+
+def _attach(*, actor, problem: Problem, event: ProblemEvent | None, checked) -> None:
+    for upload, content_type in checked:
         Evidence.objects.create(
             problem=problem,
             event=event,
@@ -147,6 +175,7 @@ def problem_raise(
     validate_category(category, subcategory)
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+    checked = _check_photos(photos)
     problem = Problem(
         title=title,
         description=description,
@@ -172,7 +201,7 @@ def problem_raise(
         note=description,
         at=problem.raised_at,
     )
-    _attach(actor=actor, problem=problem, event=event, photos=photos)
+    _attach(actor=actor, problem=problem, event=event, checked=checked)
     _check_still_visible(actor, problem)
     return problem
 
@@ -208,11 +237,12 @@ def problem_resolve(*, actor, problem: Problem, resolution: str, photos=()) -> P
         raise ValidationError({"resolution": _("Say what was done.")})
     if not photos:
         raise ValidationError({"photos": _("Add at least one photo of the fix.")})
+    checked = _check_photos(photos)
     event = _step(actor=actor, problem=problem, action=Action.RESOLVE, note=resolution)
     problem.resolution = resolution
     problem.resolved_at = event.at
     _finish(actor, problem, event, ["resolution", "resolved_at"])
-    _attach(actor=actor, problem=problem, event=event, photos=photos)
+    _attach(actor=actor, problem=problem, event=event, checked=checked)
     return problem
 
 

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from carepair.problems import views
+
+urlpatterns = [
+    path("", views.problem_list, name="problem_list"),
+    path("new/", views.problem_create, name="problem_create"),
+    path("<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("<int:pk>/<slug:action>/", views.problem_step, name="problem_step"),
+    path("photos/<int:pk>/", views.problem_photo, name="problem_photo"),
+]
