@@ -1,8 +1,12 @@
 """Suite-wide test settings."""
 
+import tempfile
+
 from django.conf import settings
 
 
 def pytest_configure():
+    # Uploaded photos go to a throwaway directory, not the demo's data/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="carepair-test-media-")
     # PBKDF2's deliberate slowness costs a second per persona set; tests need no such cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -19,9 +19,15 @@ class LoginTest(PersonaTestCase):
         self.assertContains(response, "登录")
         self.assertContains(response, 'lang="zh-hans"')
 
-    def test_the_login_page_speaks_english_on_request(self):
-        response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+    def test_the_login_page_stays_chinese_for_a_browser_set_up_in_english(self):
+        response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, "登录")
+
+    def test_the_language_switch_turns_the_pages_english(self):
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = self.client.get(reverse("login"))
         self.assertContains(response, "Log in")
+        self.assertContains(response, 'lang="en"')
 
     def test_it_logs_in_with_the_right_password(self):
         response = self.post_login("liaison", PASSWORD)

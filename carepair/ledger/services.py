@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
 from carepair.ledger.models import Activity, Material, Photo
-from carepair.lib.errors import NotAllowed, ValidationError
+from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.lib.uploads import validate_photo
 from carepair.orgs.models import HELPER_KINDS, Kind
 
@@ -122,7 +122,7 @@ def activity_confirm(*, actor, activity: Activity, note: str = "") -> Activity:
     if not actor.can(Perm.CONFIRM_RECEIPT) or actor.organisation_id != activity.institution_id:
         raise NotAllowed(_("Only the institution that received the help can confirm it."))
     if activity.confirmed_at is not None:
-        raise ValidationError(_("This entry has already been confirmed."))
+        raise IllegalTransition(_("This entry has already been confirmed."))
     activity.confirmed_by = actor
     activity.confirmed_at = timezone.now()
     activity.confirmation_note = note

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm, Role
-from carepair.lib.errors import NotAllowed, ValidationError
+from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.orgs.models import Kind
 from carepair.pairing.models import Pairing, Tier
 from carepair.regions.models import Level
@@ -102,7 +102,7 @@ def pairing_end(*, actor, pairing: Pairing, ended_on: datetime.date, reason: str
         raise NotAllowed(_("Your role may not manage pairings."))
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.ended_on is not None:
-        raise ValidationError(_("This pairing has already ended."))
+        raise IllegalTransition(_("This pairing has already ended."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for ending the pairing.")})
     if ended_on < pairing.started_on:

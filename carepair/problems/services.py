@@ -211,6 +211,7 @@ def problem_assign(*, actor, problem: Problem, helper: Organisation, note: str =
     """Hand the problem to a helper organisation (交办). A liaison may only take it up for
     their own department."""
     problem = _lock(problem)
+    step_check(user=actor, problem=problem, action=Action.ASSIGN)
     if helper.kind not in HELPER_KINDS and helper.kind != Kind.INSTITUTION:
         raise ValidationError({"helper": _("Problems are assigned to a helper organisation.")})
     if actor.role in (Role.LIAISON, Role.TOWNSHIP_WORKER) and helper.pk != actor.organisation_id:
@@ -233,6 +234,7 @@ def problem_start(*, actor, problem: Problem, note: str = "") -> Problem:
 def problem_resolve(*, actor, problem: Problem, resolution: str, photos=()) -> Problem:
     """Report the fix with evidence: a description and at least one photo (整改完成)."""
     problem = _lock(problem)
+    step_check(user=actor, problem=problem, action=Action.RESOLVE)
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say what was done.")})
     if not photos:
@@ -259,6 +261,7 @@ def problem_verify(*, actor, problem: Problem, note: str = "") -> Problem:
 def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
     """Send the fix back (退回重办): the problem returns to its helper."""
     problem = _lock(problem)
+    step_check(user=actor, problem=problem, action=Action.REOPEN)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the fix is not accepted.")})
     event = _step(actor=actor, problem=problem, action=Action.REOPEN, note=reason)
