@@ -27,7 +27,9 @@ class PairingQuerySet(models.QuerySet):
             return self
         q = models.Q(institution_id__in=scope.institution_ids)
         if scope.prefix:
-            q |= models.Q(region_id__startswith=scope.prefix)
+            # A foreign key takes no __startswith; through region__code Django trims the
+            # join and filters the local region_id column with LIKE 'prefix%'.
+            q |= models.Q(region__code__startswith=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(helper_id=scope.organisation_id)
         q |= models.Q(leader_id=user.pk)
