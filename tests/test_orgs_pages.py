@@ -3,12 +3,19 @@
 import io
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from tests.base import PersonaTestCase
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class RegistryTestCase(PersonaTestCase):
+    """The personas, with a fast password hasher: each class hashes seven passwords, and
+    PBKDF2 at production strength costs more than a second apiece on a small machine."""
 
 
 def xlsx_rows(response) -> list[tuple]:
@@ -38,7 +45,7 @@ def institution_post(region, **extra) -> dict:
     return data
 
 
-class OrgListTest(PersonaTestCase):
+class OrgListTest(RegistryTestCase):
     url = reverse("org_list")
 
     def test_it_asks_for_a_login(self):
@@ -144,7 +151,7 @@ class OrgListTest(PersonaTestCase):
         self.assertLessEqual(len(many), 12)
 
 
-class OrgDetailTest(PersonaTestCase):
+class OrgDetailTest(RegistryTestCase):
     def test_it_answers_another_countys_record_as_if_it_did_not_exist(self):
         self.login(self.county_b_worker)
         missing = self.client.get(reverse("org_detail", args=[999999]))
@@ -189,7 +196,7 @@ class OrgDetailTest(PersonaTestCase):
         )
 
 
-class OrgFormTest(PersonaTestCase):
+class OrgFormTest(RegistryTestCase):
     create_url = reverse("org_create")
 
     def test_a_county_administrator_registers_an_institution_in_their_county(self):

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from carepair.orgs import services
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from carepair.pairing.models import Pairing
-from tests.base import PersonaTestCase
+from tests.test_orgs_pages import RegistryTestCase
 
 
-class OrganisationServicesTest(PersonaTestCase):
+class OrganisationServicesTest(RegistryTestCase):
     def fields(self, **extra):
         data = {
             "name": "新民镇敬老院",

@@ -9,10 +9,11 @@ from carepair.accounts.roles import Role
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from carepair.pairing import services
 from carepair.pairing.models import Pairing, Tier
-from tests.base import TODAY, PersonaTestCase, make_user
+from tests.base import TODAY, make_user
+from tests.test_orgs_pages import RegistryTestCase
 
 
-class PairingServicesBase(PersonaTestCase):
+class PairingServicesBase(RegistryTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
