@@ -241,11 +241,12 @@ class OrgFormTest(RegistryTestCase):
         response = self.client.post(self.create_url, bad)
         self.assertEqual(response.status_code, 200)
         errors = response.context["form"].errors
-        self.assertEqual(set(errors), {"name", "beds", "latitude"})
+        # Every problem at once: the fields that do not parse, and the whole-object rules.
+        self.assertEqual(set(errors), {"name", "beds", "latitude", "institution_type", "operator"})
         self.assertIn("这个字段是必填项。", errors["name"])
         self.assertFalse(Organisation.objects.filter(region=self.village_a, beds=-3).exists())
 
-        # The whole-object rules come from the service, by field, in Chinese.
+        # The whole-object rules, by field, in Chinese.
         bad = institution_post(self.village_a, institution_type="", operator="", longitude="")
         errors = self.client.post(self.create_url, bad).context["form"].errors
         self.assertEqual(errors["institution_type"], ["请选择机构类型。"])

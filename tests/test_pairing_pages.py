@@ -271,3 +271,7 @@ class PairingFormsTest(PairingServicesBase):
         # An ended pair offers no more writes.
         response = self.client.get(reverse("pairing_detail", args=[self.pair_a.pk]))
         self.assertNotContains(response, url)
+        for name in ("pairing_end", "pairing_adjust"):
+            response = self.client.get(reverse(name, args=[self.pair_a.pk]), follow=True)
+            self.assertRedirects(response, reverse("pairing_detail", args=[self.pair_a.pk]))
+            self.assertContains(response, "该结对已经结束。")

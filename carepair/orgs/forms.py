@@ -2,9 +2,11 @@
 rules about an organisation as a whole live in services.py."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from carepair.orgs import services
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from carepair.orgs.selectors import counties_visible_to
 from carepair.orgs.services import EDITABLE_FIELDS, LEVEL_OF_KIND
@@ -59,6 +61,11 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.fields = fields_for_model(Organisation, fields=EDITABLE_FIELDS)
+        # Django's own catalogue already says 有效 for "active"; the registry says more.
+        self.fields["is_active"].label = _("In operation")
+        self.fields["is_active"].help_text = _(
+            "Untick when the organisation closes or merges; its records stay."
+        )
         regions = Region.objects.visible_to(user)
         region = self.fields["region"]
         self.fields["region"] = RegionChoiceField(
@@ -90,8 +97,23 @@ class OrganisationForm(forms.Form):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
 
+    def clean(self):
+        data = super().clean()
+        try:
+            # Only the fields that parsed; the service checks everything again on save.
+            services.organisation_check(fields=data, organisation=self.instance)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, errors)
+        return data
+
     def general_fields(self):
-        return [self[name] for name in self.fields if name not in self.INSTITUTION_ONLY]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.INSTITUTION_ONLY and name != "sector"
+        ]
 
     def institution_fields(self):
         return [self[name] for name in self.INSTITUTION_ONLY]

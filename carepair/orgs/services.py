@@ -1,6 +1,7 @@
 """Keep the organisation registry (单位名录): register and edit departments, institutions,
 townships, social organisations and enterprises. Each write keeps its history."""
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -97,6 +98,20 @@ def _validate(organisation: Organisation, *, was: Organisation | None) -> None:
         raise ValidationError(errors)
 
 
+def _candidate(fields: dict[str, Any], organisation: Organisation | None) -> Organisation:
+    candidate = copy.copy(organisation) if organisation is not None else Organisation()
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(candidate, name, value)
+    return candidate
+
+
+def organisation_check(*, fields: dict[str, Any], organisation: Organisation | None = None):
+    """The rules about the organisation as a whole, without writing anything: a form
+    calls it to name every problem at once, not one round at a time."""
+    _validate(_candidate(fields, organisation), was=organisation)
+
+
 def _active_pairings(org: Organisation):
     from carepair.pairing.models import Pairing
 
@@ -116,7 +131,7 @@ def organisation_create(*, actor, fields: dict[str, Any]) -> Organisation:
     """Register an organisation (登记单位)."""
     if not actor.can(Perm.MANAGE_ORGS):
         raise NotAllowed(_("Your role may not keep the organisation registry."))
-    organisation = Organisation(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    organisation = _candidate(fields, None)
     _validate(organisation, was=None)
     organisation._history_user = actor
     organisation.save()
@@ -133,10 +148,7 @@ def organisation_update(
     if not actor.can(Perm.MANAGE_ORGS):
         raise NotAllowed(_("Your role may not keep the organisation registry."))
     was = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    organisation = Organisation.objects.get(pk=organisation.pk)
-    for name, value in fields.items():
-        if name in EDITABLE_FIELDS:
-            setattr(organisation, name, value)
+    organisation = _candidate(fields, Organisation.objects.get(pk=organisation.pk))
     _validate(organisation, was=was)
     organisation._history_user = actor
     organisation.save()

@@ -23,7 +23,7 @@ from carepair.pairing.forms import (
     PairingEndForm,
     PairingFilterForm,
 )
-from carepair.pairing.models import Pairing, Tier
+from carepair.pairing.models import AREA_TIERS, INSTITUTION_TIERS, Pairing, Tier
 
 TIER_HELP = {
     Tier.CITY_DEPARTMENT: gettext_lazy(
@@ -134,10 +134,17 @@ def pairing_create(request):
     try:
         tier = Tier(int(request.POST.get("tier") or request.GET.get("tier") or 0))
     except ValueError:
+        # Coming from an institution or an area, only the tiers that fit it are offered.
+        if "institution" in request.GET:
+            tiers = INSTITUTION_TIERS
+        elif "area" in request.GET:
+            tiers = AREA_TIERS
+        else:
+            tiers = tuple(Tier)
         return render(
             request,
             "pairing/pairing_tiers.html",
-            {"tiers": [(t, TIER_HELP[t]) for t in Tier], "query": request.GET.urlencode()},
+            {"tiers": [(t, TIER_HELP[t]) for t in tiers], "query": request.GET.urlencode()},
         )
     initial = {
         name: request.GET[name] for name in ("helper", "institution", "area") if name in request.GET
@@ -171,9 +178,16 @@ def _writable(request, pk: int) -> Pairing:
     return pairing
 
 
+def _already_ended(request, pairing: Pairing):
+    messages.error(request, _("This pairing has already ended."))
+    return redirect("pairing_detail", pk=pairing.pk)
+
+
 @login_required
 def pairing_adjust(request, pk: int):
     pairing = _writable(request, pk)
+    if pairing.ended_on is not None:
+        return _already_ended(request, pairing)
     form = PairingAdjustForm(request.POST or None, pairing=pairing, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -199,6 +213,8 @@ def pairing_adjust(request, pk: int):
 @login_required
 def pairing_end(request, pk: int):
     pairing = _writable(request, pk)
+    if pairing.ended_on is not None:
+        return _already_ended(request, pairing)
     form = PairingEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
