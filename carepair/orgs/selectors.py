@@ -14,11 +14,12 @@ def county_names() -> dict[str, str]:
     }
 
 
-def place_label(region: Region, counties: dict[str, str]) -> str:
-    """A region as a reader places it: "市中区 · 凌云社区" below the county, else its name."""
+def place_label(region: Region, counties: dict[str, str], township: str = "") -> str:
+    """A region as a reader places it: "市中区 · 凌云社区" below the county (with the
+    township between when the caller has it at hand), else its name."""
     county = counties.get(region.code[:6])
     if region.level > Level.COUNTY and county:
-        return f"{county} · {region.name}"
+        return " · ".join(part for part in (county, township, region.name) if part)
     return region.name
 
 

@@ -101,12 +101,7 @@ def institutions_unpaired(user, today=None) -> QuerySet:
 def townships_without_liaison(user, today=None) -> QuerySet:
     """Townships and streets with no county leader liaising with them (分片区挂联)."""
     liaison = _in_force(today).filter(tier=Tier.COUNTY_LEADER, area_id=OuterRef("pk"))
-    return (
-        Region.objects.visible_to(user)
-        .filter(level=Level.TOWNSHIP)
-        .filter(~Exists(liaison))
-        .select_related("parent")
-    )
+    return Region.objects.visible_to(user).filter(level=Level.TOWNSHIP).filter(~Exists(liaison))
 
 
 def villages_without_township_pair(user, today=None) -> QuerySet:
@@ -116,7 +111,7 @@ def villages_without_township_pair(user, today=None) -> QuerySet:
         Region.objects.visible_to(user)
         .filter(level=Level.VILLAGE)
         .filter(~Exists(pair))
-        .select_related("parent", "parent__parent")
+        .select_related("parent")
     )
 
 

@@ -317,7 +317,8 @@ def coverage(request):
             org.place = place_label(org.region, counties)
     elif show in ("townships", "villages"):
         for region in page:
-            region.place = place_label(region, counties)
+            township = region.parent.name if show == "villages" and region.parent_id else ""
+            region.place = place_label(region, counties, township)
     tabs = [
         (name, label, querysets[name].count())
         for name, label in (
