@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format lock vendor messages clean
+.PHONY: demo test lint format lock vendor messages clean bench-dashboard
 
 demo: $(VENV)/.runtime
 	$(BIN)/carepair demo
@@ -48,6 +48,9 @@ vendor:
 messages: $(VENV)/.dev
 	cd carepair && ../$(BIN)/carepair makemessages -l zh_Hans --no-obsolete --no-location
 	$(BIN)/python -m carepair.lib.messages --compile
+
+bench-dashboard: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.dashboard $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data test-artifacts

@@ -26,6 +26,18 @@ ALLOWED_HOSTS = [h for h in envstr("CAREPAIR_ALLOWED_HOSTS", "127.0.0.1,localhos
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CAREPAIR_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # CarePair's apps come first: their templates (login, password change) and their
+    # translations win over those of Django's contrib apps for the same names.
+    "carepair.lib",
+    "carepair.regions",
+    "carepair.accounts",
+    "carepair.orgs",
+    "carepair.pairing",
+    "carepair.ledger",
+    "carepair.problems",
+    "carepair.reports",
+    "carepair.api",
+    "carepair.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -37,16 +49,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "ninja",
-    "carepair.lib",
-    "carepair.regions",
-    "carepair.accounts",
-    "carepair.orgs",
-    "carepair.pairing",
-    "carepair.ledger",
-    "carepair.problems",
-    "carepair.reports",
-    "carepair.api",
-    "carepair.demo",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request without it
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"

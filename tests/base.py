@@ -16,6 +16,7 @@ from carepair.accounts.models import User
 from carepair.accounts.roles import Role
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from carepair.pairing.models import Pairing, Tier
+from carepair.regions import leshan
 from carepair.regions.models import Level, Region
 
 PASSWORD = "Passw0rd-for-tests"
@@ -48,83 +49,89 @@ def photo(name: str = "photo.png", size=(8, 8), fmt: str = "PNG") -> SimpleUploa
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
 
 
+def build_personas(world) -> None:
+    """Regions, organisations, pairings and the personas, set as attributes of `world`."""
+    leshan.load(Region)  # a transactional test's flush removes the migration's rows
+    world.city = Region.objects.get(code="511100000000")
+    world.county_a = Region.objects.get(code=COUNTY_A)
+    world.county_b = Region.objects.get(code=COUNTY_B)
+    world.township_a = make_region("511102001000", "凌云街道", world.county_a)
+    world.village_a = make_region("511102001001", "凌云社区", world.township_a)
+    world.township_b = make_region("511111101000", "葫芦镇", world.county_b)
+    world.village_b = make_region("511111101001", "葫芦村", world.township_b)
+
+    world.department = Organisation.objects.create(
+        name="市民政局", kind=Kind.CITY_DEPARTMENT, region=world.city
+    )
+    world.other_department = Organisation.objects.create(
+        name="市财政局", kind=Kind.CITY_DEPARTMENT, region=world.city
+    )
+    world.county_department_a = Organisation.objects.create(
+        name="市中区民政局", kind=Kind.COUNTY_DEPARTMENT, region=world.county_a
+    )
+    world.township_org_a = Organisation.objects.create(
+        name="凌云街道办事处", kind=Kind.TOWNSHIP, region=world.township_a
+    )
+    world.social_org = Organisation.objects.create(
+        name="乐山市嘉州志愿者协会", kind=Kind.SOCIAL_ORGANISATION, region=world.city
+    )
+    world.home_a = Organisation.objects.create(
+        name="凌云敬老院",
+        kind=Kind.INSTITUTION,
+        region=world.village_a,
+        institution_type=InstitutionType.RURAL_HOME,
+        operator=Operator.PUBLIC,
+        beds=60,
+        elderly_residents=42,
+        child_residents=0,
+    )
+    world.home_b = Organisation.objects.create(
+        name="葫芦镇敬老院",
+        kind=Kind.INSTITUTION,
+        region=world.village_b,
+        institution_type=InstitutionType.RURAL_HOME,
+        operator=Operator.PUBLIC,
+        beds=50,
+        elderly_residents=30,
+        child_residents=0,
+    )
+    start = TODAY() - datetime.timedelta(days=400)
+    world.pair_a = Pairing.objects.create(
+        tier=Tier.CITY_DEPARTMENT,
+        helper=world.department,
+        institution=world.home_a,
+        region=world.home_a.region,
+        started_on=start,
+    )
+    world.pair_b = Pairing.objects.create(
+        tier=Tier.CITY_DEPARTMENT,
+        helper=world.other_department,
+        institution=world.home_b,
+        region=world.home_b.region,
+        started_on=start,
+    )
+
+    world.city_admin = make_user("city_admin", Role.CITY_ADMIN, region=world.city, is_staff=True)
+    world.county_a_worker = make_user("county_a", Role.COUNTY_ADMIN, region=world.county_a)
+    world.county_b_worker = make_user("county_b", Role.COUNTY_ADMIN, region=world.county_b)
+    world.liaison = make_user("liaison", Role.LIAISON, organisation=world.department)
+    world.staff = make_user("staff", Role.INSTITUTION_STAFF, organisation=world.home_a)
+    world.staff_b = make_user("staff_b", Role.INSTITUTION_STAFF, organisation=world.home_b)
+    world.township_worker = make_user(
+        "township_a",
+        Role.TOWNSHIP_WORKER,
+        region=world.township_a,
+        organisation=world.township_org_a,
+    )
+
+
 class PersonaTestCase(TestCase):
     """Regions, organisations, pairings and the five personas of the issue:
     city_admin, county_a (a worker of county A), county_b, liaison, staff."""
 
     @classmethod
     def setUpTestData(cls):
-        cls.city = Region.objects.get(code="511100000000")
-        cls.county_a = Region.objects.get(code=COUNTY_A)
-        cls.county_b = Region.objects.get(code=COUNTY_B)
-        cls.township_a = make_region("511102001000", "凌云街道", cls.county_a)
-        cls.village_a = make_region("511102001001", "凌云社区", cls.township_a)
-        cls.township_b = make_region("511111101000", "葫芦镇", cls.county_b)
-        cls.village_b = make_region("511111101001", "葫芦村", cls.township_b)
-
-        cls.department = Organisation.objects.create(
-            name="市民政局", kind=Kind.CITY_DEPARTMENT, region=cls.city
-        )
-        cls.other_department = Organisation.objects.create(
-            name="市财政局", kind=Kind.CITY_DEPARTMENT, region=cls.city
-        )
-        cls.county_department_a = Organisation.objects.create(
-            name="市中区民政局", kind=Kind.COUNTY_DEPARTMENT, region=cls.county_a
-        )
-        cls.township_org_a = Organisation.objects.create(
-            name="凌云街道办事处", kind=Kind.TOWNSHIP, region=cls.township_a
-        )
-        cls.social_org = Organisation.objects.create(
-            name="乐山市嘉州志愿者协会", kind=Kind.SOCIAL_ORGANISATION, region=cls.city
-        )
-        cls.home_a = Organisation.objects.create(
-            name="凌云敬老院",
-            kind=Kind.INSTITUTION,
-            region=cls.village_a,
-            institution_type=InstitutionType.RURAL_HOME,
-            operator=Operator.PUBLIC,
-            beds=60,
-            elderly_residents=42,
-            child_residents=0,
-        )
-        cls.home_b = Organisation.objects.create(
-            name="葫芦镇敬老院",
-            kind=Kind.INSTITUTION,
-            region=cls.village_b,
-            institution_type=InstitutionType.RURAL_HOME,
-            operator=Operator.PUBLIC,
-            beds=50,
-            elderly_residents=30,
-            child_residents=0,
-        )
-        start = TODAY() - datetime.timedelta(days=400)
-        cls.pair_a = Pairing.objects.create(
-            tier=Tier.CITY_DEPARTMENT,
-            helper=cls.department,
-            institution=cls.home_a,
-            region=cls.home_a.region,
-            started_on=start,
-        )
-        cls.pair_b = Pairing.objects.create(
-            tier=Tier.CITY_DEPARTMENT,
-            helper=cls.other_department,
-            institution=cls.home_b,
-            region=cls.home_b.region,
-            started_on=start,
-        )
-
-        cls.city_admin = make_user("city_admin", Role.CITY_ADMIN, region=cls.city, is_staff=True)
-        cls.county_a_worker = make_user("county_a", Role.COUNTY_ADMIN, region=cls.county_a)
-        cls.county_b_worker = make_user("county_b", Role.COUNTY_ADMIN, region=cls.county_b)
-        cls.liaison = make_user("liaison", Role.LIAISON, organisation=cls.department)
-        cls.staff = make_user("staff", Role.INSTITUTION_STAFF, organisation=cls.home_a)
-        cls.staff_b = make_user("staff_b", Role.INSTITUTION_STAFF, organisation=cls.home_b)
-        cls.township_worker = make_user(
-            "township_a",
-            Role.TOWNSHIP_WORKER,
-            region=cls.township_a,
-            organisation=cls.township_org_a,
-        )
+        build_personas(cls)
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

@@ -4,11 +4,35 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carepair.accounts.roles import PERMISSIONS, Role
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Accounts in the user's region or of an organisation they may see, and their own."""
+        from carepair.accounts.scope import scope_of
+
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        q = models.Q(pk=user.pk) if getattr(user, "pk", None) else models.Q(pk__in=[])
+        if scope.prefix:
+            q |= models.Q(region__code__prefix=scope.prefix)
+            q |= models.Q(organisation__region__code__prefix=scope.prefix)
+        if scope.organisation_id:
+            q |= models.Q(organisation_id=scope.organisation_id)
+        if scope.institution_ids:
+            q |= models.Q(organisation_id__in=scope.institution_ids)
+        return self.filter(q)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -35,6 +59,8 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

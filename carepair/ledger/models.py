@@ -31,7 +31,7 @@ class ActivityQuerySet(models.QuerySet):
             return self
         q = models.Q(institution_id__in=scope.institution_ids)
         if scope.prefix:
-            q |= models.Q(region_id__startswith=scope.prefix)
+            q |= models.Q(region__code__prefix=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(
                 pk__in=Activity.helpers.through.objects.filter(

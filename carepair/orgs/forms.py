@@ -67,9 +67,8 @@ class OrganisationForm(forms.Form):
             "Untick when the organisation closes or merges; its records stay."
         )
         regions = Region.objects.visible_to(user)
-        region = self.fields["region"]
         self.fields["region"] = RegionChoiceField(
-            regions, label=region.label, help_text=_("Where the organisation lies.")
+            regions, label=_("Region"), help_text=_("Where the organisation lies.")
         )
         # Only the kinds whose level the user can reach (a county administrator registers
         # no city department).
@@ -95,6 +94,9 @@ class OrganisationForm(forms.Form):
             )
         for name in ("beds", "elderly_residents", "child_residents"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
+        # Capitalised labels: the lower-case field names are translated by the accounts
+        # catalogue, which comes first, for the user's own fields.
+        self.fields["phone"].label = _("Phone")
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
 
     def clean(self):

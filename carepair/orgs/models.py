@@ -59,9 +59,7 @@ class OrganisationQuerySet(models.QuerySet):
             return self
         q = models.Q(pk__in=scope.institution_ids)
         if scope.prefix:
-            # A foreign key takes no __startswith; through region__code Django trims the
-            # join and filters the local region_id column with LIKE 'prefix%'.
-            q |= models.Q(region__code__startswith=scope.prefix)
+            q |= models.Q(region__code__prefix=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(pk=scope.organisation_id)
         return self.filter(q)

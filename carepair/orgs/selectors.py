@@ -49,7 +49,7 @@ def organisations_for(
     if operator:
         queryset = queryset.filter(operator=operator)
     if county:
-        queryset = queryset.filter(region__code__startswith=county[:6])
+        queryset = queryset.filter(region__code__prefix=county[:6])
     if q:
         queryset = queryset.filter(
             Q(name__icontains=q) | Q(address__icontains=q) | Q(contact_person__icontains=q)

@@ -62,7 +62,7 @@ def _export(queryset, counties):
         ]
         for o in queryset.iterator(chunk_size=500)
     )
-    return xlsx_response(_("organisations"), _("Organisations"), headers, rows)
+    return xlsx_response(_("organisation-registry"), _("Organisation registry"), headers, rows)
 
 
 @login_required

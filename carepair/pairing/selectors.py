@@ -34,7 +34,7 @@ def pairings_for(
         today = timezone.localdate()
         queryset = queryset.filter(ended_on__lte=today)
     if county:
-        queryset = queryset.filter(region__code__startswith=county[:6])
+        queryset = queryset.filter(region__code__prefix=county[:6])
     if q:
         queryset = queryset.filter(
             Q(helper__name__icontains=q)

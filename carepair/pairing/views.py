@@ -87,7 +87,7 @@ def pairing_list(request):
     if wants_xlsx(request):
         return xlsx_response(
             _("pairings"),
-            _("Pairings"),
+            _("Paired assistance"),
             _pairing_headers(),
             _pairing_rows(queryset, county_names()),
         )

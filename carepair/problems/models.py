@@ -88,7 +88,7 @@ class ProblemQuerySet(models.QuerySet):
             return self
         q = models.Q(institution_id__in=scope.institution_ids)
         if scope.prefix:
-            q |= models.Q(region_id__startswith=scope.prefix)
+            q |= models.Q(region__code__prefix=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(assigned_to_id=scope.organisation_id) | models.Q(
                 raised_by_org_id=scope.organisation_id

@@ -16,3 +16,15 @@ COUNTIES = [
     ("511171000000", "乐山高新技术产业开发区"),
     ("511181000000", "峨眉山市"),
 ]
+
+
+def load(region_model) -> None:
+    """Create or refresh the city and its counties (used by the migration and by tests
+    whose database was flushed)."""
+    city, _ = region_model.objects.update_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "level": 1, "parent": None}
+    )
+    for code, name in COUNTIES:
+        region_model.objects.update_or_create(
+            code=code, defaults={"name": name, "level": 2, "parent": city}
+        )

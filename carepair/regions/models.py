@@ -47,7 +47,7 @@ class RegionQuerySet(models.QuerySet):
             return self
         q = models.Q(pk__in=[])
         if scope.prefix:
-            q |= models.Q(code__startswith=scope.prefix)
+            q |= models.Q(code__prefix=scope.prefix)
         if scope.institution_ids:
             from carepair.orgs.models import Organisation
 
@@ -60,7 +60,7 @@ class RegionQuerySet(models.QuerySet):
 
     def under(self, code: str):
         """This region and everything below it."""
-        return self.filter(code__startswith=prefix_of(code))
+        return self.filter(code__prefix=prefix_of(code))
 
 
 class Region(models.Model):

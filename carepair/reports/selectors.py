@@ -68,10 +68,10 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
-def in_region(queryset, region_code: str | None, field: str = "region_id"):
+def in_region(queryset, region_code: str | None, field: str = "region__code"):
     if not region_code:
         return queryset
-    return queryset.filter(**{f"{field}__startswith": prefix_of(region_code)})
+    return queryset.filter(**{f"{field}__prefix": prefix_of(region_code)})
 
 
 def activities_in(user, period: Period, region_code: str | None = None):

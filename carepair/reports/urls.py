@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import TemplateView
 
-urlpatterns: list = []
+# Placeholder until the dashboard lands (branch dashboard replaces this file).
+urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="dashboard")]
