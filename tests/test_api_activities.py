@@ -124,7 +124,7 @@ class ActivityApiTest(ApiTestCase):
         self.assertTrue(response.json()["confirmed"])
         self.assertEqual(response.json()["confirmation_note"], "已收到大米20袋")
         again = self.post(self.staff, f"/activities/{self.activity_a.pk}/confirm")
-        self.assertEqual(again.status_code, 422)
+        self.assertEqual(again.status_code, 409)
 
     def test_it_filters_the_ledger(self):
         older = self.record_visit(

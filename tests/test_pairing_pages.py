@@ -179,8 +179,13 @@ class PairingFormsTest(PairingServicesBase):
         form = self.client.get(f"{self.create_url}?tier=2").context["form"]
         self.assertEqual(list(form.fields["leader"].queryset), [])
         self.assertEqual(list(form.fields["area"].queryset), [self.township_b])
-        form = self.client.get(f"{self.create_url}?tier=1").context["form"]
-        self.assertEqual(list(form.fields["helper"].queryset), [])
+
+    def test_the_city_tier_is_paired_by_the_city_alone(self):
+        self.login(self.county_b_worker)
+        self.assertEqual(self.client.get(f"{self.create_url}?tier=1").status_code, 403)
+        self.assertNotContains(self.client.get(self.create_url), "?tier=1")
+        self.login(self.city_admin)
+        self.assertEqual(self.client.get(f"{self.create_url}?tier=1").status_code, 200)
 
     def test_it_refuses_a_party_out_of_sight_as_an_invalid_choice(self):
         self.login(self.county_b_worker)

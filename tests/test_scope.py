@@ -50,7 +50,22 @@ class ScopeTest(PersonaTestCase):
 
     def test_institution_staff_see_only_their_own_institution(self):
         orgs = self.visible(Organisation, self.staff)
-        self.assertEqual(orgs, {self.home_a.pk})
+        self.assertIn(self.home_a.pk, orgs)
+        self.assertNotIn(self.home_b.pk, orgs)
+        institutions = Organisation.objects.visible_to(self.fresh(self.staff)).institutions()
+        self.assertEqual(set(institutions.values_list("pk", flat=True)), {self.home_a.pk})
+
+    def test_institution_staff_see_who_helps_them(self):
+        self.assertIn(self.department.pk, self.visible(Organisation, self.staff))
+
+    def test_a_county_sees_the_city_departments_that_work_in_it_and_no_others(self):
+        orgs = self.visible(Organisation, self.county_a_worker)
+        self.assertIn(self.department.pk, orgs)
+        self.assertNotIn(self.other_department.pk, orgs)
+        orgs = self.visible(Organisation, self.county_b_worker)
+        self.assertIn(self.other_department.pk, orgs)
+        self.assertNotIn(self.department.pk, orgs)
+        self.assertNotIn(self.county_department_a.pk, orgs)
 
     def test_the_city_administrator_sees_every_county(self):
         orgs = self.visible(Organisation, self.city_admin)

@@ -15,6 +15,11 @@ class Scope:
     institution_ids: frozenset[int] = frozenset()
 
     @property
+    def citywide(self) -> bool:
+        """The city's own view: every county (the city tier of pairings is kept here)."""
+        return self.everything or (self.prefix is not None and len(self.prefix) <= 4)
+
+    @property
     def nothing(self) -> bool:
         return not (self.everything or self.prefix or self.organisation_id or self.institution_ids)
 

@@ -53,15 +53,24 @@ class Sector(models.TextChoices):
 
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Organisations in the user's region, their own, and those it is paired with."""
+        """Organisations in the user's region, their own, the institutions it is paired with,
+        and the helpers paired with institutions or areas in reach: a county sees the city
+        departments that work in it, a home sees who helps it."""
         scope = scope_of(user)
         if scope.everything:
             return self
+        from carepair.pairing.models import Pairing
+
         q = models.Q(pk__in=scope.institution_ids)
+        pairs = models.Q(institution_id__in=scope.institution_ids)
         if scope.prefix:
             q |= models.Q(region__code__prefix=scope.prefix)
+            pairs |= models.Q(region__code__prefix=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(pk=scope.organisation_id)
+        q |= models.Q(
+            pk__in=Pairing.objects.filter(pairs, helper__isnull=False).values("helper_id")
+        )
         return self.filter(q)
 
     def institutions(self):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm, Role
+from carepair.accounts.scope import scope_of
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.orgs.models import Kind
 from carepair.pairing.models import INSTITUTION_TIERS, Pairing, Tier
@@ -96,6 +97,13 @@ def _check_still_visible(actor, pairing: Pairing) -> None:
         raise NotAllowed(_("That pairing would lie outside your area of work."))
 
 
+def tiers_open_to(user) -> tuple[Tier, ...]:
+    """The tiers this user may pair in: the city tier is the city's own."""
+    if not user.can(Perm.MANAGE_PAIRINGS):
+        return ()
+    return tuple(t for t in Tier if t != Tier.CITY_DEPARTMENT or scope_of(user).citywide)
+
+
 @transaction.atomic
 def pairing_create(
     *,
@@ -112,6 +120,8 @@ def pairing_create(
     """Pair a helper with an institution or an area (结对), from `started_on`."""
     if not actor.can(Perm.MANAGE_PAIRINGS):
         raise NotAllowed(_("Your role may not manage pairings."))
+    if tier not in tiers_open_to(actor):
+        raise NotAllowed(_("City departments are paired by the city."))
     _validate(
         tier=tier,
         helper=helper,

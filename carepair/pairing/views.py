@@ -131,6 +131,7 @@ def pairing_detail(request, pk: int):
 def pairing_create(request):
     if not request.user.can(Perm.MANAGE_PAIRINGS):
         raise NotAllowed
+    open_tiers = services.tiers_open_to(request.user)
     try:
         tier = Tier(int(request.POST.get("tier") or request.GET.get("tier") or 0))
     except ValueError:
@@ -141,11 +142,14 @@ def pairing_create(request):
             tiers = AREA_TIERS
         else:
             tiers = tuple(Tier)
+        tiers = [t for t in tiers if t in open_tiers]
         return render(
             request,
             "pairing/pairing_tiers.html",
             {"tiers": [(t, TIER_HELP[t]) for t in tiers], "query": request.GET.urlencode()},
         )
+    if tier not in open_tiers:
+        raise NotAllowed(_("City departments are paired by the city."))
     initial = {
         name: request.GET[name] for name in ("helper", "institution", "area") if name in request.GET
     }
