@@ -26,6 +26,29 @@ FIGURES = (
     ("pairs_adjusted", _("Pairs adjusted")),
 )
 
+# The dashboard's cards, in three groups.
+GROUPS = (
+    (
+        pgettext_lazy("dashboard group", "Assistance"),
+        ("research_visits", "activities", "material_value_yuan", "beneficiaries"),
+    ),
+    (
+        pgettext_lazy("dashboard group", "Problems"),
+        (
+            "problems_raised",
+            "problems_solved",
+            "problems_solved_environment",
+            "problems_solved_safety",
+            "problems_open",
+            "problems_overdue",
+        ),
+    ),
+    (
+        pgettext_lazy("dashboard group", "Helpers and pairs"),
+        ("departments", "institutions", "social_organisations", "pairs_active", "pairs_adjusted"),
+    ),
+)
+
 # Figures that the dashboard marks as needing attention when they are not zero.
 ALERTS = frozenset({"problems_overdue"})
 

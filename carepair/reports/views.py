@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
+from carepair.accounts.scope import scope_of
 from carepair.lib.excel import Sheet, xlsx_sheets_response
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import Organisation
@@ -25,6 +26,7 @@ from carepair.reports.labels import (
     ALERTS,
     CITY_LEVEL,
     FIGURES,
+    GROUPS,
     PROBLEM_CATEGORIES,
 )
 from carepair.reports.selectors import Figures, Period
@@ -120,22 +122,26 @@ def _institution_url(choice: Choice, org: Organisation) -> str:
     return "?" + choice.query(institution=org.pk, region=None)
 
 
-def _breadcrumbs(choice: Choice) -> list[tuple[str, str | None]]:
-    """City › county › (township) › institution, each but the last a link."""
+def _breadcrumbs(choice: Choice, user, reach: str) -> list[tuple[str, str | None]]:
+    """My reach › county › township › institution, each but the last a link; only the
+    levels between the user's own region and the place in view (all of them in reach)."""
     place = choice.institution.region if choice.institution else choice.region
-    crumbs = [(_("All in my reach"), "?" + choice.query(region=None, institution=None))]
-    if place is not None:
-        codes = []
+    crumbs = [(reach, "?" + choice.query(region=None, institution=None))]
+    scope = scope_of(user)
+    if place is not None and (scope.everything or scope.prefix):
+        own = "" if scope.everything else scope.prefix
         prefix = place.prefix
-        for length in (4, 6, 9, 12):
-            if len(prefix) >= length:
-                codes.append(full_code(prefix[:length]))
-        regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
-        for code in codes:
-            r = regions.get(code)
-            if r is None or r.level > Level.TOWNSHIP:
-                continue
-            crumbs.append((r.name, "?" + choice.query(region=code, institution=None)))
+        codes = [
+            full_code(prefix[:length])
+            for length in (6, 9, 12)
+            if len(own) < length <= len(prefix) and prefix.startswith(own)
+        ]
+        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        crumbs += [
+            (names[code], "?" + choice.query(region=code, institution=None))
+            for code in codes
+            if code in names
+        ]
     if choice.institution is not None:
         crumbs.append((choice.institution.name, None))
     last_name, _url = crumbs[-1]
@@ -149,6 +155,17 @@ def _county_name(region: Region | None, figures: Figures) -> str:
     return str(CITY_LEVEL) if region.level == Level.CITY else region.name
 
 
+def _idle_city_row(region: Region | None, f: Figures) -> bool:
+    """The city-level row (records of the city itself, such as its departments) is left
+    out of the county table when nothing happened there."""
+    return (
+        region is not None
+        and region.level == Level.CITY
+        and not (f.activities or f.research_visits or f.problems_raised or f.institutions)
+        and not (f.problems_open or f.material_value_fen)
+    )
+
+
 def _chart_data(board: selectors.Dashboard) -> dict:
     s = board.summary
     categories = sorted(
@@ -156,7 +173,7 @@ def _chart_data(board: selectors.Dashboard) -> dict:
         key=lambda kv: -kv[1],
     )
     overdue = [(str(PROBLEM_CATEGORIES.get(k, k)), v) for k, v in s.overdue_by_category.items()]
-    counties = [(_county_name(r, f), f) for r, f in board.counties]
+    counties = [(_county_name(r, f), f) for r, f in board.counties if not _idle_city_row(r, f)]
     return {
         "locale": "ZH" if (get_language() or "zh").startswith("zh") else "EN",
         "categories": {
@@ -185,11 +202,24 @@ def _chart_data(board: selectors.Dashboard) -> dict:
     }
 
 
-def _title(choice: Choice) -> str:
+def _title(choice: Choice, reach: str) -> str:
     if choice.institution is not None:
         return choice.institution.name
     if choice.region is not None:
         return choice.region.name
+    return reach
+
+
+def _reach_name(user) -> str:
+    """What "everything I may see" is called: the user's own region, the whole city for
+    the system-wide view, else "all in my reach" (a liaison's paired institutions)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return _("The whole city")
+    if scope.prefix:
+        region = Region.objects.filter(code=full_code(scope.prefix)).only("name").first()
+        if region is not None:
+            return region.name
     return _("All in my reach")
 
 
@@ -216,12 +246,25 @@ def dashboard(request):
         with_institutions=True if wants_xlsx else None,
     )
     if wants_xlsx:
-        return _workbook(choice, board)
+        return _workbook(choice, board, user)
 
     summary = selectors.summary_dict(board.summary, choice.period, None)
-    figures = [
-        {"key": k, "label": label, "value": summary[k], "alert": k in ALERTS and summary[k] > 0}
-        for k, label in FIGURES
+    reach = _reach_name(user)
+    labels = dict(FIGURES)
+    groups = [
+        (
+            title,
+            [
+                {
+                    "key": k,
+                    "label": labels[k],
+                    "value": summary[k],
+                    "alert": k in ALERTS and summary[k] > 0,
+                }
+                for k in keys
+            ],
+        )
+        for title, keys in GROUPS
     ]
     counties = [
         {
@@ -234,6 +277,7 @@ def dashboard(request):
             "f": f,
         }
         for region, f in board.counties
+        if not _idle_city_row(region, f)
     ]
     institutions = None
     if board.institutions is not None:
@@ -244,15 +288,16 @@ def dashboard(request):
     context = {
         "choice": choice,
         "form": choice.form,
-        "title": _title(choice),
+        "title": _title(choice, reach),
+        "reach_name": reach,
         "period_text": _period_text(choice.period),
         "presets": [
             (key, label, "?" + choice.query(period=key, **{"from": None, "to": None}))
             for key, label in PRESETS
         ],
         "regions": selectors.region_choices(user, choice.region),
-        "breadcrumbs": _breadcrumbs(choice),
-        "figures": figures,
+        "breadcrumbs": _breadcrumbs(choice, user, reach),
+        "groups": groups,
         "counties": counties if len(counties) > 1 or board.institutions is None else None,
         "institutions": institutions,
         "chart": _chart_data(board),
@@ -261,10 +306,10 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-def _workbook(choice: Choice, board: selectors.Dashboard):
+def _workbook(choice: Choice, board: selectors.Dashboard, request_user):
     s = board.summary
     summary = selectors.summary_dict(s, choice.period, None)
-    place = _title(choice)
+    place = _title(choice, _reach_name(request_user))
     overview = [
         (_("Place"), place),
         (_("Period"), _period_text(choice.period)),

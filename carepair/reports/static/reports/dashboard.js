@@ -46,15 +46,21 @@
     charts.push(chart);
   }
 
+  var numbers = new Intl.NumberFormat(data.locale === "ZH" ? "zh-CN" : "en");
+  function grouped(value) {
+    return numbers.format(typeof value === "object" && value !== null ? value.value : value);
+  }
+
   function horizontalBar(labels, series) {
     return {
       legend: series.length > 1 ? { top: 0, textStyle: { fontFamily: font } } : undefined,
       grid: { left: 8, right: 24, top: series.length > 1 ? 28 : 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: 1 },
+      xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: grouped, hideOverlap: true } },
       yAxis: { type: "category", data: labels.slice().reverse(), axisTick: { show: false } },
       series: series.map(function (s) {
         return { type: "bar", name: s.name, data: s.data.slice().reverse(), barMaxWidth: 18,
-                 label: { show: series.length === 1, position: "right", fontFamily: font } };
+                 label: { show: series.length === 1, position: "right", fontFamily: font,
+                          formatter: function (p) { return grouped(p.value); } } };
       })
     };
   }
@@ -63,13 +69,15 @@
     draw("chart-categories", horizontalBar(data.categories.labels,
       [{ name: data.text.activities, data: data.categories.values }]), data.categories.values);
 
+    // A line of one or two months is only dots: show them.
+    var few = data.months.labels.length < 13;
     draw("chart-months", {
       legend: { top: 0, textStyle: { fontFamily: font } },
       xAxis: { type: "category", data: data.months.labels, axisLabel: { hideOverlap: true } },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: grouped } },
       series: [
-        { type: "line", name: data.text.raised, data: data.months.raised, showSymbol: false, smooth: false },
-        { type: "line", name: data.text.solved, data: data.months.solved, showSymbol: false, smooth: false }
+        { type: "line", name: data.text.raised, data: data.months.raised, showSymbol: few },
+        { type: "line", name: data.text.solved, data: data.months.solved, showSymbol: few }
       ]
     }, data.months.raised.concat(data.months.solved));
 
@@ -78,9 +86,8 @@
 
     draw("chart-counties", horizontalBar(data.counties.labels, [
       { name: data.text.activities, data: data.counties.activities },
-      { name: data.text.solved, data: data.counties.solved },
-      { name: data.text.overdue, data: data.counties.overdue }
-    ]), data.counties.activities.concat(data.counties.solved, data.counties.overdue));
+      { name: data.text.solved, data: data.counties.solved }
+    ]), data.counties.activities.concat(data.counties.solved));
   }
 
   // ECharts measures text before placing it: load the font's slices for every label
