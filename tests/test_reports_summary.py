@@ -13,7 +13,13 @@ from carepair.pairing.services import pairing_adjust
 from carepair.problems import services as problems
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Problem
-from carepair.reports.selectors import SUMMARY_KEYS, SYSTEM, Period, programme_summary
+from carepair.reports.selectors import (
+    SUMMARY_KEYS,
+    SYSTEM,
+    Period,
+    problems_by_month,
+    programme_summary,
+)
 from tests.base import TODAY, PersonaTestCase, make_user, photo
 
 
@@ -255,3 +261,15 @@ class ProgrammeSummaryTest(Recording, PersonaTestCase):
         liaison = programme_summary(user=self.fresh(self.liaison))
         self.assertEqual((liaison["activities"], liaison["research_visits"]), (3, 1))
         self.assertEqual(liaison["institutions"], 2)
+
+    def test_months_are_counted_in_shanghai_time(self):
+        problem = self.raise_problem(actor=self.staff, institution=self.home_a)
+        # 17:30 UTC on 31 January is 01:30 on 1 February in Leshan.
+        Problem.objects.filter(pk=problem.pk).update(
+            raised_at=datetime.datetime(2024, 1, 31, 17, 30, tzinfo=datetime.UTC)
+        )
+        months = problems_by_month(
+            user=self.fresh(self.city_admin),
+            period=Period(datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)),
+        )
+        self.assertEqual(months, [("2024-01", 0, 0), ("2024-02", 1, 0), ("2024-03", 0, 0)])

@@ -354,6 +354,7 @@ def _workbook(choice: Choice, board: selectors.Dashboard, request_user):
             f.pairs_active,
         )
         for region, f in board.counties
+        if not _idle_city_row(region, f)
     )
     institution_headers = [
         _("Institution"),
