@@ -298,7 +298,12 @@ def dashboard(request):
         "regions": selectors.region_choices(user, choice.region),
         "breadcrumbs": _breadcrumbs(choice, user, reach),
         "groups": groups,
-        "counties": counties if len(counties) > 1 or board.institutions is None else None,
+        # One county's row repeats the cards: the table shows when it compares counties.
+        "counties": (
+            counties
+            if choice.institution is None and (len(counties) > 1 or board.institutions is None)
+            else None
+        ),
         "institutions": institutions,
         "chart": _chart_data(board),
         "export_url": "?" + choice.query(format="xlsx"),
