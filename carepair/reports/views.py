@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
@@ -316,7 +316,7 @@ def _workbook(choice: Choice, board: selectors.Dashboard, request_user):
     summary = selectors.summary_dict(s, choice.period, None)
     place = _title(choice, _reach_name(request_user))
     overview = [
-        (_("Place"), place),
+        (pgettext("dashboard filter", "Region"), place),
         (_("Period"), _period_text(choice.period)),
         *((label, summary[key]) for key, label in FIGURES),
         *(
