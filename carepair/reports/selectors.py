@@ -354,7 +354,6 @@ def summary_dict(
         problems_solved_safety=figures.problems_solved_safety,
         problems_open=figures.problems_open,
         problems_overdue=figures.problems_overdue,
-        problems_overdue_by_category=dict(figures.overdue_by_category),
         departments=figures.departments,
         county_departments=figures.county_departments,
         institutions=figures.institutions,
