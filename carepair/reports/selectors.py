@@ -217,34 +217,36 @@ def tally(
     period: Period = Period(),
     region_code: str | None = None,
     institution_id: int | None = None,
-    by: str = "region",
+    by: str | None = "region",
     key: Callable[[object], Hashable] = lambda _: None,
     today: datetime.date | None = None,
 ) -> dict[Hashable, Figures]:
     """The figures, grouped in the database by `by` ("region": the record's region code;
-    "institution": its institution's id) and rolled up in Python by `key` of that value.
+    "institution": its institution's id; None: not at all, for the whole) and rolled up
+    in Python by `key` of that value.
 
-    Five grouped queries (activities, materials, problems, organisations, pairings; the
-    last two only by region), however many records, regions and institutions there are."""
+    Five grouped queries (activities, materials, problems, pairings, organisations; no
+    organisations by institution), however many records, regions and institutions."""
     today = today or timezone.localdate()
-    column = "region_id" if by == "region" else "institution_id"
+    column = {"region": "region_id", "institution": "institution_id", None: None}[by]
+    grouping = [column] if column else []
     groups: dict[Hashable, Figures] = {}
 
     def at(value) -> Figures:
-        k = key(value)
+        k = key(value) if column else None
         if k not in groups:
             groups[k] = Figures(key=k)
         return groups[k]
 
     activities = activities_in(user, period, region_code, institution_id)
-    rows = activities.values(column, "kind", "category").annotate(
+    rows = activities.values(*grouping, "kind", "category").annotate(
         n=Count("pk"),
         beneficiaries_sum=Sum("beneficiaries"),
         participants_sum=Sum("participants"),
         confirmed=Count("confirmed_at"),
     )
     for row in rows.order_by():
-        f = at(row[column])
+        f = at(row.get(column))
         if row["kind"] == Kind.RESEARCH_VISIT:
             f.research_visits += row["n"]
         else:
@@ -256,20 +258,19 @@ def tally(
         f.participants += row["participants_sum"] or 0
         f.activities_confirmed += row["confirmed"]
 
-    materials = (
-        Material.objects.filter(activity__in=activities.values("pk"))
-        .values(f"activity__{column}")
-        .annotate(total=Sum("value_fen"))
-        .order_by()
-    )
-    for row in materials:
-        at(row[f"activity__{column}"]).material_value_fen += row["total"] or 0
+    materials = Material.objects.filter(activity__in=activities.values("pk"))
+    if column:
+        rows = materials.values(f"activity__{column}").annotate(total=Sum("value_fen")).order_by()
+    else:
+        rows = [materials.aggregate(total=Sum("value_fen"))]
+    for row in rows:
+        at(row.get(f"activity__{column}")).material_value_fen += row["total"] or 0
 
     open_ = Q(status__in=OPEN_STATUSES)
     solved = Q(status=Status.VERIFIED) & period.moments("verified_at")
     problems = problems_in(user, region_code, institution_id)
     rows = (
-        problems.values(column, "category")
+        problems.values(*grouping, "category")
         .annotate(
             raised=Count("pk", filter=period.moments("raised_at")),
             solved=Count("pk", filter=solved),
@@ -279,7 +280,7 @@ def tally(
         .order_by()
     )
     for row in rows:
-        f = at(row[column])
+        f = at(row.get(column))
         f.problems_raised += row["raised"]
         f.problems_solved += row["solved"]
         if row["category"] == ProblemCategory.ENVIRONMENT:
@@ -295,17 +296,19 @@ def tally(
     pairs = pairings_in(user, region_code, institution_id)
     active = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
     adjusted = Q(previous__isnull=False) & period.dates("started_on")
-    rows = pairs.values(column).annotate(
-        active=Count("pk", filter=active), adjusted=Count("pk", filter=adjusted)
-    )
-    for row in rows.order_by():
-        if row[column] is None:
+    counts = {"active": Count("pk", filter=active), "adjusted": Count("pk", filter=adjusted)}
+    if column:
+        rows = pairs.values(column).annotate(**counts).order_by()
+    else:
+        rows = [pairs.aggregate(**counts)]
+    for row in rows:
+        if column and row[column] is None:
             continue  # area pairings have no institution
-        f = at(row[column])
+        f = at(row.get(column))
         f.pairs_active += row["active"]
         f.pairs_adjusted += row["adjusted"]
 
-    if by == "region":
+    if by != "institution":
         kinds = {
             OrgKind.CITY_DEPARTMENT: "departments",
             OrgKind.COUNTY_DEPARTMENT: "county_departments",
@@ -314,9 +317,9 @@ def tally(
             OrgKind.ENTERPRISE: "enterprises",
         }
         orgs = organisations_in(user, region_code, institution_id)
-        for row in orgs.values("region_id", "kind").annotate(n=Count("pk")).order_by():
+        for row in orgs.values(*grouping, "kind").annotate(n=Count("pk")).order_by():
             if row["kind"] in kinds:
-                f = at(row["region_id"])
+                f = at(row.get(column))
                 setattr(f, kinds[row["kind"]], getattr(f, kinds[row["kind"]]) + row["n"])
     return groups
 
@@ -375,7 +378,11 @@ def programme_summary(
     """The summary figures, with at least the keys of SUMMARY_KEYS."""
     figures = total(
         tally(
-            user=user, period=period, region_code=region_code, institution_id=institution_id
+            user=user,
+            period=period,
+            region_code=region_code,
+            institution_id=institution_id,
+            by=None,
         ).values()
     )
     return summary_dict(figures, period, region_code, institution_id)
