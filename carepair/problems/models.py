@@ -197,6 +197,12 @@ class Problem(models.Model):
             models.Index(fields=["region", "raised_at"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["institution", "status"]),
+            # The dashboard's problem figures by region and category read this index alone
+            # (reports.selectors.tally).
+            models.Index(
+                fields=["region", "category", "status", "raised_at", "verified_at", "due_on"],
+                name="problem_dashboard_idx",
+            ),
         ]
 
     def __str__(self):

@@ -2,22 +2,33 @@
 
 Every figure starts from the models' `visible_to(user)`, so a county worker's summary is
 their county's, and a liaison's is that of the institutions their department is paired with.
+
+The figures come from a handful of grouped aggregates whose number does not depend on how
+much data there is: each model is read once, grouped by the raw `region_id` (or
+`institution_id`), and the rows are rolled up to counties in Python. Grouping on the raw
+column lets SQLite walk the region-leading indexes in order instead of sorting every row;
+PostgreSQL hashes either way. The summary of the whole scope is the sum of the same rows,
+so the dashboard's cards and its per-county table cannot disagree.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import CharField, Count, Func, Q, Sum
 from django.utils import timezone
 
+from carepair.accounts.scope import Scope, scope_of
 from carepair.ledger.models import Activity, Category, Kind, Material
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
+from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
-from carepair.problems.models import Problem, Status
-from carepair.regions.models import prefix_of
+from carepair.regions.models import Level, Region, full_code, prefix_of
 
 SUMMARY_KEYS = (
     "research_visits",
@@ -34,6 +45,8 @@ SUMMARY_KEYS = (
     "pairs_adjusted",
 )
 
+COUNTY_DIGITS = 6
+
 
 @dataclass(frozen=True)
 class Period:
@@ -41,6 +54,24 @@ class Period:
 
     start: datetime.date | None = None
     end: datetime.date | None = None
+
+    PRESETS = ("all", "this_year", "last_year", "this_month")
+
+    @classmethod
+    def preset(cls, name: str, today: datetime.date | None = None) -> "Period":
+        """A named period as the dashboard offers it: all, this_year, last_year, this_month."""
+        today = today or timezone.localdate()
+        if name == "this_year":
+            return cls(datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
+        if name == "last_year":
+            return cls(datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31))
+        if name == "this_month":
+            first = today.replace(day=1)
+            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(1)
+            return cls(first, last)
+        if name == "all":
+            return cls()
+        raise ValueError(f"unknown period {name!r}")
 
     def dates(self, field: str) -> Q:
         q = Q()
@@ -68,89 +99,501 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
+class SystemViewer:
+    """The whole programme as the command line sees it: a superuser-equivalent reader that
+    is no account, for `carepair report summary` and scheduled reports."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_anonymous = False
+    pk = id = None
+    role = ""
+    region_id = None
+    organisation_id = None
+    _carepair_scope = Scope(everything=True)
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = SystemViewer()
+
+
+# --- the scoped querysets every figure starts from -------------------------------------
+
+
 def in_region(queryset, region_code: str | None, field: str = "region__code"):
     if not region_code:
         return queryset
     return queryset.filter(**{f"{field}__prefix": prefix_of(region_code)})
 
 
-def activities_in(user, period: Period, region_code: str | None = None):
-    return in_region(Activity.objects.visible_to(user), region_code).filter(
-        period.dates("occurred_on")
-    )
+def _at(queryset, institution_id: int | None, field: str = "institution_id"):
+    return queryset if institution_id is None else queryset.filter(**{field: institution_id})
 
 
-def problems_in(user, region_code: str | None = None):
-    return in_region(Problem.objects.visible_to(user), region_code)
+def activities_in(
+    user, period: Period, region_code: str | None = None, institution_id: int | None = None
+):
+    activities = in_region(Activity.objects.visible_to(user), region_code)
+    return _at(activities, institution_id).filter(period.dates("occurred_on"))
 
 
-def programme_summary(*, user, period: Period = Period(), region_code: str | None = None) -> dict:
-    """The summary figures, with at least the keys of SUMMARY_KEYS."""
-    activities = activities_in(user, period, region_code)
-    counts = activities.aggregate(
-        research_visits=Count("pk", filter=Q(kind=Kind.RESEARCH_VISIT)),
-        activities=Count("pk", filter=Q(kind=Kind.ASSISTANCE)),
-        beneficiaries=Sum("beneficiaries"),
-        participants=Sum("participants"),
-        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
-    )
-    by_category = dict.fromkeys(Category.values, 0)
-    for row in activities.filter(kind=Kind.ASSISTANCE).values("category").annotate(n=Count("pk")):
-        by_category[row["category"]] = row["n"]
-    value_fen = (
-        Material.objects.filter(activity__in=activities.values("pk")).aggregate(
-            total=Sum("value_fen")
-        )["total"]
-        or 0
-    )
+def problems_in(user, region_code: str | None = None, institution_id: int | None = None):
+    return _at(in_region(Problem.objects.visible_to(user), region_code), institution_id)
 
-    problems = problems_in(user, region_code)
-    raised = problems.filter(period.moments("raised_at")).count()
-    solved = problems.filter(period.moments("verified_at"), status=Status.VERIFIED).aggregate(
-        total=Count("pk"),
-        environment=Count("pk", filter=Q(category=ProblemCategory.ENVIRONMENT)),
-        safety=Count("pk", filter=Q(category=ProblemCategory.SAFETY)),
-    )
-    today = timezone.localdate()
-    open_now = problems.aggregate(
-        open=Count("pk", filter=~Q(status__in=[Status.RESOLVED, Status.VERIFIED])),
-        overdue=Count(
-            "pk",
-            filter=~Q(status__in=[Status.RESOLVED, Status.VERIFIED]) & Q(due_on__lt=today),
-        ),
-    )
 
+def organisations_in(user, region_code: str | None = None, institution_id: int | None = None):
+    """Active organisations; for one institution, itself and the helpers paired with it."""
     orgs = in_region(Organisation.objects.visible_to(user), region_code).filter(is_active=True)
-    org_counts = orgs.aggregate(
-        departments=Count("pk", filter=Q(kind=OrgKind.CITY_DEPARTMENT)),
-        county_departments=Count("pk", filter=Q(kind=OrgKind.COUNTY_DEPARTMENT)),
-        institutions=Count("pk", filter=Q(kind=OrgKind.INSTITUTION)),
-        social_organisations=Count("pk", filter=Q(kind=OrgKind.SOCIAL_ORGANISATION)),
-        enterprises=Count("pk", filter=Q(kind=OrgKind.ENTERPRISE)),
-    )
-    pairings = in_region(Pairing.objects.visible_to(user), region_code)
-    pairs_adjusted = pairings.filter(period.dates("started_on"), previous__isnull=False).count()
-    pairs_active = pairings.active().count()
+    if institution_id is not None:
+        helpers = Pairing.objects.active().filter(institution_id=institution_id)
+        orgs = orgs.filter(Q(pk=institution_id) | Q(pk__in=helpers.values("helper_id")))
+    return orgs
 
-    return {
+
+def pairings_in(user, region_code: str | None = None, institution_id: int | None = None):
+    return _at(in_region(Pairing.objects.visible_to(user), region_code), institution_id)
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The programme's figures for one part of it: all of a scope, a county or an
+    institution. `key` names the part (a county's 6-digit prefix, an institution's id)."""
+
+    key: Hashable = None
+    research_visits: int = 0
+    activities: int = 0
+    beneficiaries: int = 0
+    participants: int = 0
+    activities_confirmed: int = 0
+    material_value_fen: int = 0
+    problems_raised: int = 0
+    problems_solved: int = 0
+    problems_solved_environment: int = 0
+    problems_solved_safety: int = 0
+    problems_open: int = 0
+    problems_overdue: int = 0
+    departments: int = 0
+    county_departments: int = 0
+    institutions: int = 0
+    social_organisations: int = 0
+    enterprises: int = 0
+    pairs_active: int = 0
+    pairs_adjusted: int = 0
+    activities_by_category: dict = field(default_factory=lambda: dict.fromkeys(Category.values, 0))
+    overdue_by_category: dict = field(
+        default_factory=lambda: dict.fromkeys(ProblemCategory.values, 0)
+    )
+
+    @property
+    def material_value_yuan(self) -> Decimal:
+        return fen_to_yuan(self.material_value_fen)
+
+    def add(self, other: "Figures") -> None:
+        for f in fields(self):
+            if f.name == "key":
+                continue
+            mine = getattr(self, f.name)
+            if isinstance(mine, dict):
+                for k, v in getattr(other, f.name).items():
+                    mine[k] = mine.get(k, 0) + v
+            else:
+                setattr(self, f.name, mine + getattr(other, f.name))
+
+
+def county_of(region_code: str) -> str:
+    """The 6-digit prefix of the county a region lies in (the city's own is '511100')."""
+    return region_code[:COUNTY_DIGITS]
+
+
+def tally(
+    *,
+    user,
+    period: Period = Period(),
+    region_code: str | None = None,
+    institution_id: int | None = None,
+    by: str | None = "region",
+    key: Callable[[object], Hashable] = lambda _: None,
+    today: datetime.date | None = None,
+) -> dict[Hashable, Figures]:
+    """The figures, grouped in the database by `by` ("region": the record's region code;
+    "institution": its institution's id; None: not at all, for the whole) and rolled up
+    in Python by `key` of that value.
+
+    Five grouped queries (activities, materials, problems, pairings, organisations; no
+    organisations by institution), however many records, regions and institutions."""
+    today = today or timezone.localdate()
+    column = {"region": "region_id", "institution": "institution_id", None: None}[by]
+    grouping = [column] if column else []
+    groups: dict[Hashable, Figures] = {}
+
+    def at(value) -> Figures:
+        k = key(value) if column else None
+        if k not in groups:
+            groups[k] = Figures(key=k)
+        return groups[k]
+
+    activities = activities_in(user, period, region_code, institution_id)
+    rows = activities.values(*grouping, "kind", "category").annotate(
+        n=Count("pk"),
+        beneficiaries_sum=Sum("beneficiaries"),
+        participants_sum=Sum("participants"),
+        confirmed=Count("confirmed_at"),
+    )
+    for row in rows.order_by():
+        f = at(row.get(column))
+        if row["kind"] == Kind.RESEARCH_VISIT:
+            f.research_visits += row["n"]
+        else:
+            f.activities += row["n"]
+            f.activities_by_category[row["category"]] = (
+                f.activities_by_category.get(row["category"], 0) + row["n"]
+            )
+        f.beneficiaries += row["beneficiaries_sum"] or 0
+        f.participants += row["participants_sum"] or 0
+        f.activities_confirmed += row["confirmed"]
+
+    materials = Material.objects.filter(activity__in=activities.values("pk"))
+    if column:
+        rows = materials.values(f"activity__{column}").annotate(total=Sum("value_fen")).order_by()
+    else:
+        rows = [materials.aggregate(total=Sum("value_fen"))]
+    for row in rows:
+        at(row.get(f"activity__{column}")).material_value_fen += row["total"] or 0
+
+    open_ = Q(status__in=OPEN_STATUSES)
+    solved = Q(status=Status.VERIFIED) & period.moments("verified_at")
+    problems = problems_in(user, region_code, institution_id)
+    rows = (
+        problems.values(*grouping, "category")
+        .annotate(
+            raised=Count("pk", filter=period.moments("raised_at")),
+            solved=Count("pk", filter=solved),
+            open=Count("pk", filter=open_),
+            overdue=Count("pk", filter=open_ & Q(due_on__lt=today)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        f = at(row.get(column))
+        f.problems_raised += row["raised"]
+        f.problems_solved += row["solved"]
+        if row["category"] == ProblemCategory.ENVIRONMENT:
+            f.problems_solved_environment += row["solved"]
+        elif row["category"] == ProblemCategory.SAFETY:
+            f.problems_solved_safety += row["solved"]
+        f.problems_open += row["open"]
+        f.problems_overdue += row["overdue"]
+        f.overdue_by_category[row["category"]] = (
+            f.overdue_by_category.get(row["category"], 0) + row["overdue"]
+        )
+
+    pairs = pairings_in(user, region_code, institution_id)
+    active = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    adjusted = Q(previous__isnull=False) & period.dates("started_on")
+    counts = {"active": Count("pk", filter=active), "adjusted": Count("pk", filter=adjusted)}
+    if column:
+        rows = pairs.values(column).annotate(**counts).order_by()
+    else:
+        rows = [pairs.aggregate(**counts)]
+    for row in rows:
+        if column and row[column] is None:
+            continue  # area pairings have no institution
+        f = at(row.get(column))
+        f.pairs_active += row["active"]
+        f.pairs_adjusted += row["adjusted"]
+
+    if by != "institution":
+        kinds = {
+            OrgKind.CITY_DEPARTMENT: "departments",
+            OrgKind.COUNTY_DEPARTMENT: "county_departments",
+            OrgKind.INSTITUTION: "institutions",
+            OrgKind.SOCIAL_ORGANISATION: "social_organisations",
+            OrgKind.ENTERPRISE: "enterprises",
+        }
+        orgs = organisations_in(user, region_code, institution_id)
+        for row in orgs.values(*grouping, "kind").annotate(n=Count("pk")).order_by():
+            if row["kind"] in kinds:
+                f = at(row.get(column))
+                setattr(f, kinds[row["kind"]], getattr(f, kinds[row["kind"]]) + row["n"])
+    return groups
+
+
+def total(groups: Iterable[Figures]) -> Figures:
+    whole = Figures()
+    for f in groups:
+        whole.add(f)
+    return whole
+
+
+def summary_dict(
+    figures: Figures, period: Period, region_code: str | None, institution_id: int | None = None
+) -> dict:
+    """The figures as the summary contract spells them (SUMMARY_KEYS and more)."""
+    out = {
         "period_from": period.start.isoformat() if period.start else None,
         "period_to": period.end.isoformat() if period.end else None,
         "region_code": region_code,
-        "research_visits": counts["research_visits"],
-        "activities": counts["activities"],
-        "activities_by_category": by_category,
-        "material_value_fen": value_fen,
-        "material_value_yuan": fen_to_yuan(value_fen),
-        "beneficiaries": counts["beneficiaries"] or 0,
-        "participants": counts["participants"] or 0,
-        "activities_confirmed": counts["confirmed"],
-        "problems_raised": raised,
-        "problems_solved": solved["total"],
-        "problems_solved_environment": solved["environment"],
-        "problems_solved_safety": solved["safety"],
-        "problems_open": open_now["open"],
-        "problems_overdue": open_now["overdue"],
-        **org_counts,
-        "pairs_active": pairs_active,
-        "pairs_adjusted": pairs_adjusted,
     }
+    if institution_id is not None:
+        out["institution_id"] = institution_id
+    out.update(
+        research_visits=figures.research_visits,
+        activities=figures.activities,
+        activities_by_category=dict(figures.activities_by_category),
+        material_value_fen=figures.material_value_fen,
+        material_value_yuan=figures.material_value_yuan,
+        beneficiaries=figures.beneficiaries,
+        participants=figures.participants,
+        activities_confirmed=figures.activities_confirmed,
+        problems_raised=figures.problems_raised,
+        problems_solved=figures.problems_solved,
+        problems_solved_environment=figures.problems_solved_environment,
+        problems_solved_safety=figures.problems_solved_safety,
+        problems_open=figures.problems_open,
+        problems_overdue=figures.problems_overdue,
+        departments=figures.departments,
+        county_departments=figures.county_departments,
+        institutions=figures.institutions,
+        social_organisations=figures.social_organisations,
+        enterprises=figures.enterprises,
+        pairs_active=figures.pairs_active,
+        pairs_adjusted=figures.pairs_adjusted,
+    )
+    return out
+
+
+def programme_summary(
+    *,
+    user,
+    period: Period = Period(),
+    region_code: str | None = None,
+    institution_id: int | None = None,
+) -> dict:
+    """The summary figures, with at least the keys of SUMMARY_KEYS."""
+    figures = total(
+        tally(
+            user=user,
+            period=period,
+            region_code=region_code,
+            institution_id=institution_id,
+            by=None,
+        ).values()
+    )
+    return summary_dict(figures, period, region_code, institution_id)
+
+
+# --- the dashboard: the same figures broken down ---------------------------------------
+
+
+class LocalMonth(Func):
+    """The month of a datetime in the local time zone, worked out by the database itself
+    (Django's TruncMonth runs a Python function per row on SQLite: far too slow here)."""
+
+    output_field = CharField()
+
+    def _offset_minutes(self) -> int:
+        # Asia/Shanghai has kept one offset (UTC+8) since 1991, so one offset is exact.
+        offset = timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE)).utcoffset()
+        return int(offset.total_seconds() // 60)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        shift = f"{self._offset_minutes():+d} minutes"
+        return f"strftime(%s, {sql}, %s)", ["%Y-%m", *params, shift]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # date_trunc is cheaper per row than to_char; month_text() formats the few groups.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_trunc('month', ({sql}) AT TIME ZONE %s)", [*params, settings.TIME_ZONE]
+
+
+def month_text(value) -> str:
+    """'YYYY-MM' from what LocalMonth returns (text on SQLite, a timestamp on PostgreSQL)."""
+    return value if isinstance(value, str) else value.strftime("%Y-%m")
+
+
+class Unindexed(Func):
+    """A column that SQLite must not look up through an index (`+column`): for a filter that
+    matches nearly every row, where a covering index serves the query much better."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every 'YYYY-MM' from first to last, both included."""
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _by_month(rows) -> dict[str, int]:
+    return {month_text(month): n for month, n in rows}
+
+
+def problems_by_month(
+    *,
+    user,
+    period: Period = Period(),
+    region_code: str | None = None,
+    institution_id: int | None = None,
+) -> list[tuple[str, int, int]]:
+    """(month, problems raised, problems solved) for every month of the period that has
+    any, and the months between them. Two grouped queries."""
+    problems = problems_in(user, region_code, institution_id)
+    raised = _by_month(
+        problems.filter(period.moments("raised_at"))
+        .annotate(month=LocalMonth("raised_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    solved = _by_month(
+        # Nearly every problem is verified: SQLite would read them all through the status
+        # index, row by row; unindexed, it scans the covering dashboard index instead.
+        problems.alias(state=Unindexed("status", output_field=CharField()))
+        .filter(period.moments("verified_at"), state=Status.VERIFIED)
+        .annotate(month=LocalMonth("verified_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    months = sorted(set(raised) | set(solved))
+    if not months:
+        return []
+    if period.start:
+        months.append(period.start.strftime("%Y-%m"))
+    if period.end:
+        months.append(min(period.end, timezone.localdate()).strftime("%Y-%m"))
+    every = months_between(min(months), max(months))
+    return [(m, raised.get(m, 0), solved.get(m, 0)) for m in every]
+
+
+@dataclass
+class Dashboard:
+    """What the dashboard shows for one choice of period and place."""
+
+    period: Period
+    region: Region | None
+    institution: Organisation | None
+    summary: Figures
+    counties: list[tuple[Region | None, Figures]]
+    institutions: list[tuple[Organisation, Figures]] | None
+    months: list[tuple[str, int, int]]
+
+
+def _focus_prefix(user, region: Region | None, institution: Organisation | None) -> str | None:
+    """The region the dashboard looks at: the chosen one, else the user's own."""
+    if institution is not None:
+        return institution.region_id
+    if region is not None:
+        return region.prefix
+    scope = scope_of(user)
+    return None if scope.everything else scope.prefix
+
+
+def institution_figures(
+    *,
+    user,
+    period: Period = Period(),
+    region_code: str | None = None,
+    today: datetime.date | None = None,
+) -> list[tuple[Organisation, Figures]]:
+    """Each visible institution of the region with its figures, the one with the most
+    overdue problems first (then the most open ones, then by name)."""
+    groups = tally(
+        user=user,
+        period=period,
+        region_code=region_code,
+        by="institution",
+        key=lambda pk: pk,
+        today=today,
+    )
+    institutions = (
+        in_region(Organisation.objects.visible_to(user), region_code)
+        .institutions()
+        .select_related("region")
+        .only("pk", "name", "region__name", "region__code", "institution_type", "is_active")
+    )
+    rows = [(org, groups.get(org.pk) or Figures(key=org.pk)) for org in institutions]
+    rows.sort(key=lambda r: (-r[1].problems_overdue, -r[1].problems_open, r[0].name))
+    return rows
+
+
+def dashboard(
+    *,
+    user,
+    period: Period = Period(),
+    region: Region | None = None,
+    institution: Organisation | None = None,
+    with_institutions: bool | None = None,
+    today: datetime.date | None = None,
+) -> Dashboard:
+    """The summary, the per-county rows (the city's own records as the city-level row),
+    the per-institution rows when the view is of one county or less (or when asked), and
+    the problems by month. A constant number of queries."""
+    region_code = region.code if region is not None else None
+    institution_id = institution.pk if institution is not None else None
+    groups = tally(
+        user=user,
+        period=period,
+        region_code=region_code,
+        institution_id=institution_id,
+        key=county_of,
+        today=today,
+    )
+    summary = total(groups.values())
+    names = {
+        r.code[:COUNTY_DIGITS]: r
+        for r in Region.objects.filter(code__in=[full_code(k) for k in groups if k])
+    }
+    counties = sorted(
+        ((names.get(k), f) for k, f in groups.items()),
+        key=lambda r: (r[0].level if r[0] else 9, r[1].key or ""),
+    )
+    focus = _focus_prefix(user, region, institution)
+    if with_institutions is None:
+        scoped_to_institutions = focus is None and not scope_of(user).everything
+        with_institutions = institution is None and (
+            scoped_to_institutions or (focus is not None and len(focus) >= COUNTY_DIGITS)
+        )
+    institutions = None
+    if with_institutions:
+        institutions = institution_figures(
+            user=user, period=period, region_code=region_code, today=today
+        )
+    months = problems_by_month(
+        user=user, period=period, region_code=region_code, institution_id=institution_id
+    )
+    return Dashboard(
+        period=period,
+        region=region,
+        institution=institution,
+        summary=summary,
+        counties=counties,
+        institutions=institutions,
+        months=months,
+    )
+
+
+def region_choices(user, region: Region | None = None) -> list[Region]:
+    """The regions the dashboard's filter offers: the city and counties in reach, and the
+    townships of the county in view (all of them would make a list of hundreds)."""
+    scope = scope_of(user)
+    focus = region.prefix if region is not None else scope.prefix
+    q = Q(level__lte=Level.COUNTY)
+    if focus and len(focus) >= COUNTY_DIGITS:
+        q |= Q(level=Level.TOWNSHIP, code__prefix=focus[:COUNTY_DIGITS])
+    return list(Region.objects.visible_to(user).filter(q).only("code", "name", "level"))
