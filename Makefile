@@ -44,9 +44,12 @@ vendor:
 	npm ci --ignore-scripts --no-audit --no-fund
 	$(PYTHON) scripts/vendor.py
 
-# Translation catalogues: collect new strings (needs GNU gettext), then compile with polib.
+# Translation catalogues, one per app: collect new strings (needs GNU gettext), fill them
+# in, then compile with polib.
 messages: $(VENV)/.dev
-	cd carepair && ../$(BIN)/carepair makemessages -l zh_Hans --no-obsolete --no-location
+	for locale in carepair/*/locale; do \
+	  (cd $$(dirname $$locale) && $(CURDIR)/$(BIN)/carepair makemessages -l zh_Hans --no-obsolete --no-location) || exit 1; \
+	done
 	$(BIN)/python -m carepair.lib.messages --compile
 
 bench-dashboard: $(VENV)/.dev
