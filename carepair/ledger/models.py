@@ -47,12 +47,12 @@ class Activity(models.Model):
     the person-times who benefited (惠及人次) and the materials given. The institution
     confirms what it received."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("entry type"), max_length=16, choices=Kind.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     title = models.CharField(_("title"), max_length=200)
     occurred_on = models.DateField(_("date"), db_index=True)
     helpers = models.ManyToManyField(
-        "orgs.Organisation", related_name="activities", verbose_name=_("organisations")
+        "orgs.Organisation", related_name="activities", verbose_name=_("helper organisations")
     )
     institution = models.ForeignKey(
         "orgs.Organisation",

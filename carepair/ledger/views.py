@@ -58,7 +58,7 @@ def activity_list(request):
             _("Ledger"),
             [
                 _("Date"),
-                _("Kind"),
+                _("Entry type"),
                 _("Category"),
                 _("Title"),
                 _("Helper organisations"),
