@@ -103,6 +103,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": envstr("CAREPAIR_TEST_DB", "") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Computed figures (the dashboard, the summary) are cached under a token that every write
+# changes (carepair/lib/freshness.py). Files under the data directory are shared by every
+# server process on the machine and need nothing else installed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+CAREPAIR_FIGURES_CACHE_SECONDS = envint("CAREPAIR_FIGURES_CACHE_SECONDS", 600)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

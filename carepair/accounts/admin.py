@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from carepair.accounts.models import ApiToken, User
 from carepair.accounts.roles import Perm
 from carepair.lib.errors import PermissionDenied
+from carepair.lib.freshness import records_changed
 
 admin.site.site_header = "CarePair"
 admin.site.site_title = "CarePair"
@@ -87,6 +88,15 @@ class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             self.check_still_visible(request, obj)
+        records_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        records_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        records_changed()
 
     def save_related(self, request, form, formsets, change):
         # Many-to-many fields and inlines can change what the user may see (an

@@ -11,7 +11,7 @@ from carepair.accounts.roles import Perm
 from carepair.api.common import RegionCode, check_period, user_of
 from carepair.api.errors import READ_ERRORS, ErrorOut
 from carepair.lib.errors import NotAllowed
-from carepair.reports.selectors import Period, programme_summary
+from carepair.reports.selectors import Period, cached_summary
 
 router = Router(tags=["summary"])
 
@@ -69,7 +69,7 @@ def summary(request, filters: Query[SummaryFilter]):
         raise NotAllowed()
     check_period(filters.date_from, filters.date_to)
     region = filters.region.ljust(12, "0") if filters.region else None
-    return programme_summary(
+    return cached_summary(
         user=user,
         period=Period(start=filters.date_from, end=filters.date_to),
         region_code=region,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from carepair.accounts.roles import Perm
 from carepair.ledger.models import Activity, Material, Photo
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.freshness import changes_records
 from carepair.lib.uploads import validate_photo
 from carepair.orgs.models import HELPER_KINDS, Kind
 
@@ -34,6 +35,7 @@ def yuan_to_fen(value) -> int:
     return int(fen)
 
 
+@changes_records
 @transaction.atomic
 def activity_record(
     *,
@@ -115,6 +117,7 @@ def activity_record(
     return activity
 
 
+@changes_records
 @transaction.atomic
 def activity_confirm(*, actor, activity: Activity, note: str = "") -> Activity:
     """The institution confirms it received what the entry says (机构确认)."""

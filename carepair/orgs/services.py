@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
 from carepair.lib.errors import NotAllowed, ValidationError
+from carepair.lib.freshness import changes_records
 from carepair.orgs.models import Kind, Organisation
 from carepair.regions.models import Level
 
@@ -126,6 +127,7 @@ def _check_still_visible(actor, organisation: Organisation) -> None:
         raise ValidationError({"region": _("This region lies outside your area of work.")})
 
 
+@changes_records
 @transaction.atomic
 def organisation_create(*, actor, fields: dict[str, Any]) -> Organisation:
     """Register an organisation (登记单位)."""
@@ -139,6 +141,7 @@ def organisation_create(*, actor, fields: dict[str, Any]) -> Organisation:
     return organisation
 
 
+@changes_records
 @transaction.atomic
 def organisation_update(
     *, actor, organisation: Organisation, fields: dict[str, Any]

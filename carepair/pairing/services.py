@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from carepair.accounts.roles import Perm, Role
 from carepair.accounts.scope import scope_of
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.freshness import changes_records
 from carepair.orgs.models import Kind
 from carepair.pairing.models import INSTITUTION_TIERS, Pairing, Tier
 from carepair.regions.models import Level
@@ -104,6 +105,7 @@ def tiers_open_to(user) -> tuple[Tier, ...]:
     return tuple(t for t in Tier if t != Tier.CITY_DEPARTMENT or scope_of(user).citywide)
 
 
+@changes_records
 @transaction.atomic
 def pairing_create(
     *,
@@ -157,6 +159,7 @@ def pairing_create(
     return pairing
 
 
+@changes_records
 @transaction.atomic
 def pairing_end(*, actor, pairing: Pairing, ended_on: datetime.date, reason: str) -> Pairing:
     """End a pair (结束结对) on `ended_on`, with the reason. It is no longer in force from
@@ -186,6 +189,7 @@ def pairing_end(*, actor, pairing: Pairing, ended_on: datetime.date, reason: str
     return pairing
 
 
+@changes_records
 @transaction.atomic
 def pairing_adjust(
     *,

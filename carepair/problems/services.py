@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm, Role
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.freshness import changes_records
 from carepair.lib.uploads import validate_photo
 from carepair.orgs.models import HELPER_KINDS, Kind, Organisation
 from carepair.problems.models import (
@@ -150,6 +151,7 @@ def validate_category(category: str, subcategory: str) -> None:
         )
 
 
+@changes_records
 @transaction.atomic
 def problem_raise(
     *,
@@ -206,6 +208,7 @@ def problem_raise(
     return problem
 
 
+@changes_records
 @transaction.atomic
 def problem_assign(*, actor, problem: Problem, helper: Organisation, note: str = "") -> Problem:
     """Hand the problem to a helper organisation (交办). A liaison may only take it up for
@@ -223,6 +226,7 @@ def problem_assign(*, actor, problem: Problem, helper: Organisation, note: str =
     return _finish(actor, problem, event, ["assigned_to", "assigned_at"])
 
 
+@changes_records
 @transaction.atomic
 def problem_start(*, actor, problem: Problem, note: str = "") -> Problem:
     problem = _lock(problem)
@@ -230,6 +234,7 @@ def problem_start(*, actor, problem: Problem, note: str = "") -> Problem:
     return _finish(actor, problem, event, [])
 
 
+@changes_records
 @transaction.atomic
 def problem_resolve(*, actor, problem: Problem, resolution: str, photos=()) -> Problem:
     """Report the fix with evidence: a description and at least one photo (整改完成)."""
@@ -248,6 +253,7 @@ def problem_resolve(*, actor, problem: Problem, resolution: str, photos=()) -> P
     return problem
 
 
+@changes_records
 @transaction.atomic
 def problem_verify(*, actor, problem: Problem, note: str = "") -> Problem:
     """Whoever raised the problem confirms it is fixed (确认销号)."""
@@ -257,6 +263,7 @@ def problem_verify(*, actor, problem: Problem, note: str = "") -> Problem:
     return _finish(actor, problem, event, ["verified_at"])
 
 
+@changes_records
 @transaction.atomic
 def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
     """Send the fix back (退回重办): the problem returns to its helper."""
@@ -298,6 +305,7 @@ def escalation_due(problem: Problem, today: datetime.date) -> int:
     return max(level, problem.escalation_level)
 
 
+@changes_records
 @transaction.atomic
 def problems_escalate_overdue(*, today: datetime.date | None = None) -> int:
     """Raise every overdue problem to the level above (逐级督办). Returns how many moved."""

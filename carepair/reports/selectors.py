@@ -12,17 +12,20 @@ so the dashboard's cards and its per-county table cannot disagree.
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import CharField, Count, Func, Q, Sum
 from django.utils import timezone
 
 from carepair.accounts.scope import Scope, scope_of
 from carepair.ledger.models import Activity, Category, Kind, Material
+from carepair.lib.freshness import records_version
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
@@ -586,6 +589,68 @@ def dashboard(
         institutions=institutions,
         months=months,
     )
+
+
+def _figures_key(name: str, user, *parts) -> str:
+    """A cache key for figures: what is asked, whose scope, as of which write and which day
+    (overdue counts and pairs in force change at midnight)."""
+    scope = scope_of(user)
+    who = (
+        "everything"
+        if scope.everything
+        else (scope.prefix, scope.organisation_id, sorted(scope.institution_ids))
+    )
+    raw = repr((name, who, records_version(), timezone.localdate().isoformat(), *parts))
+    return "carepair:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_dashboard(
+    *,
+    user,
+    period: Period = Period(),
+    region: Region | None = None,
+    institution: Organisation | None = None,
+    with_institutions: bool | None = None,
+) -> Dashboard:
+    """dashboard(), kept until the next write (or CAREPAIR_FIGURES_CACHE_SECONDS): the
+    dashboard is read far more often than the ledger is written."""
+    key = _figures_key(
+        "dashboard",
+        user,
+        period,
+        region.code if region is not None else None,
+        institution.pk if institution is not None else None,
+        with_institutions,
+    )
+    board = cache.get(key)
+    if board is None:
+        board = dashboard(
+            user=user,
+            period=period,
+            region=region,
+            institution=institution,
+            with_institutions=with_institutions,
+        )
+        cache.set(key, board, settings.CAREPAIR_FIGURES_CACHE_SECONDS)
+    return board
+
+
+def cached_summary(
+    *,
+    user,
+    period: Period = Period(),
+    region_code: str | None = None,
+    institution_id: int | None = None,
+) -> dict:
+    """programme_summary(), kept until the next write, for the API's summary endpoint."""
+    key = _figures_key("summary", user, period, region_code, institution_id)
+    summary = cache.get(key)
+    if summary is None:
+        summary = programme_summary(
+            user=user, period=period, region_code=region_code, institution_id=institution_id
+        )
+        cache.set(key, summary, settings.CAREPAIR_FIGURES_CACHE_SECONDS)
+    return summary
 
 
 def region_choices(user, region: Region | None = None) -> list[Region]:

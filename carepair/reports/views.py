@@ -238,7 +238,7 @@ def dashboard(request):
     wants_xlsx = request.GET.get("format") == "xlsx"
     if wants_xlsx and not user.can(Perm.EXPORT):
         raise PermissionDenied
-    board = selectors.dashboard(
+    board = selectors.cached_dashboard(
         user=user,
         period=choice.period,
         region=choice.region,
