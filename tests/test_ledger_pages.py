@@ -253,6 +253,7 @@ class RecordActivityTest(LedgerTestCase):
             list(activity.materials.values_list("item", "quantity", "unit", "value_fen")),
             [("月饼", Decimal("50"), "盒", 123456), ("牛奶", Decimal("2.5"), "箱", 10)],
         )
+        self.assertEqual(activity.material_value_fen, 123466)
         self.assertEqual(list(activity.helpers.all()), [self.department])
         self.assertEqual(activity.region_id, self.home_a.region_id)
         self.assertEqual(activity.photos.count(), 2)

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from carepair.accounts.admin import ReadOnlyInline, RelatedOnly, ScopedAdmin, ScopedInline
 from carepair.ledger.models import Activity, Material, Photo
+from carepair.ledger.services import activity_totals_refresh
 
 
 class MaterialInline(ScopedInline, admin.TabularInline):
@@ -52,6 +53,11 @@ class ActivityAdmin(ScopedAdmin):
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The materials inline may have changed: the entry's total follows them.
+        activity_totals_refresh(Activity.objects.filter(pk=form.instance.pk))
+
 
 class ActivityChildAdmin(ScopedAdmin):
     """Materials and photos are seen through their activity's scope."""
@@ -65,6 +71,19 @@ class MaterialAdmin(ActivityChildAdmin):
     list_display = ("item", "quantity", "unit", "value_fen", "activity")
     search_fields = ("item", "activity__title")
     list_select_related = ("activity",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        activity_totals_refresh(Activity.objects.filter(pk=obj.activity_id))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        activity_totals_refresh(Activity.objects.filter(pk=obj.activity_id))
+
+    def delete_queryset(self, request, queryset):
+        activities = list(queryset.values_list("activity_id", flat=True))
+        super().delete_queryset(request, queryset)
+        activity_totals_refresh(Activity.objects.filter(pk__in=activities))
 
 
 @admin.register(Photo)

@@ -75,6 +75,12 @@ class Activity(models.Model):
     )
     participants = models.PositiveIntegerField(_("participants"), default=0)
     beneficiaries = models.PositiveIntegerField(_("beneficiaries (person-times)"), default=0)
+    # The entry's total, written with its materials by activity_record (materials are not
+    # edited afterwards). Kept on the entry because every figure of the programme sums it,
+    # and a join to the materials for each sum costs the dashboard most of its time.
+    material_value_fen = models.BigIntegerField(
+        _("value of materials (fen)"), default=0, editable=False
+    )
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -102,6 +108,10 @@ class Activity(models.Model):
                 condition=models.Q(institution__isnull=False) | models.Q(area__isnull=False),
                 name="activity_has_place",
             ),
+            models.CheckConstraint(
+                condition=models.Q(material_value_fen__gte=0),
+                name="activity_material_value_not_negative",
+            ),
         ]
         indexes = [
             models.Index(fields=["region", "occurred_on"]),
@@ -118,6 +128,7 @@ class Activity(models.Model):
                     "beneficiaries",
                     "participants",
                     "confirmed_at",
+                    "material_value_fen",
                 ],
                 name="activity_dashboard_idx",
             ),

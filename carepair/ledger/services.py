@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +91,7 @@ def activity_record(
         region=institution.region if institution is not None else area,
         participants=participants,
         beneficiaries=beneficiaries,
+        material_value_fen=sum(m.value_fen for m in materials),
         notes=notes,
         recorded_by=actor,
     )
@@ -115,6 +118,20 @@ def activity_record(
     if not Activity.objects.visible_to(actor).filter(pk=activity.pk).exists():
         raise NotAllowed(_("That activity would lie outside what you may see."))
     return activity
+
+
+def activity_totals_refresh(activities=None) -> int:
+    """Rewrite each entry's material total from its materials, in one statement (after a
+    bulk load or a repair). Returns the number of entries updated."""
+    totals = (
+        Material.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(total=Sum("value_fen"))
+        .values("total")
+    )
+    activities = Activity.objects.all() if activities is None else activities
+    return activities.update(material_value_fen=Coalesce(Subquery(totals), 0))
 
 
 @changes_records

@@ -24,7 +24,7 @@ from django.db.models import CharField, Count, Func, Q, Sum
 from django.utils import timezone
 
 from carepair.accounts.scope import Scope, scope_of
-from carepair.ledger.models import Activity, Category, Kind, Material
+from carepair.ledger.models import Activity, Category, Kind
 from carepair.lib.freshness import records_version
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
@@ -228,7 +228,7 @@ def tally(
     "institution": its institution's id; None: not at all, for the whole) and rolled up
     in Python by `key` of that value.
 
-    Five grouped queries (activities, materials, problems, pairings, organisations; no
+    Four grouped queries (activities, problems, pairings, organisations; no
     organisations by institution), however many records, regions and institutions."""
     today = today or timezone.localdate()
     column = {"region": "region_id", "institution": "institution_id", None: None}[by]
@@ -247,6 +247,7 @@ def tally(
         beneficiaries_sum=Sum("beneficiaries"),
         participants_sum=Sum("participants"),
         confirmed=Count("confirmed_at"),
+        value_fen=Sum("material_value_fen"),
     )
     for row in rows.order_by():
         f = at(row.get(column))
@@ -260,14 +261,7 @@ def tally(
         f.beneficiaries += row["beneficiaries_sum"] or 0
         f.participants += row["participants_sum"] or 0
         f.activities_confirmed += row["confirmed"]
-
-    materials = Material.objects.filter(activity__in=activities.values("pk"))
-    if column:
-        rows = materials.values(f"activity__{column}").annotate(total=Sum("value_fen")).order_by()
-    else:
-        rows = [materials.aggregate(total=Sum("value_fen"))]
-    for row in rows:
-        at(row.get(f"activity__{column}")).material_value_fen += row["total"] or 0
+        f.material_value_fen += row["value_fen"] or 0
 
     open_ = Q(status__in=OPEN_STATUSES)
     solved = Q(status=Status.VERIFIED) & period.moments("verified_at")
