@@ -106,10 +106,8 @@ class DemoAccountsTest(TestCase):
 
     def test_county_a_sees_nothing_of_county_b(self):
         shizhong, shawan = self.user("shizhong_admin"), self.user("shawan_admin")
-        self.assertFalse(
-            Problem.objects.visible_to(shizhong).filter(region_id__startswith="511111")
-        )
-        self.assertFalse(Problem.objects.visible_to(shawan).filter(region_id__startswith="511102"))
+        self.assertFalse(Problem.objects.visible_to(shizhong).filter(region__code__prefix="511111"))
+        self.assertFalse(Problem.objects.visible_to(shawan).filter(region__code__prefix="511102"))
         self.assertTrue(Problem.objects.visible_to(shawan).exists())
 
     def test_the_liaisons_institution_has_open_problems_and_recent_activities(self):
@@ -140,7 +138,7 @@ class DemoAccountsTest(TestCase):
     def test_the_township_worker_has_work_in_their_villages(self):
         worker = self.user("township_worker")
         problems = Problem.objects.visible_to(worker).filter(status__in=OPEN_STATUSES)
-        self.assertTrue(problems.filter(region_id__startswith=prefix_of(worker.region_id)))
+        self.assertTrue(problems.filter(region__code__prefix=prefix_of(worker.region_id)))
 
     def test_the_volunteer_sees_their_organisation_and_its_institution(self):
         volunteer = self.user("volunteer")

@@ -72,10 +72,18 @@ def demo_accounts() -> list[dict]:
                 "password": DEMO_PASSWORD,
                 "role": user.role,
                 "region_code": region.code if region else None,
-                "role_label": str(Role(user.role).label),
+                "role_label": _label(user.role),
                 "full_name": user.full_name,
                 "organisation": user.organisation.name if user.organisation else None,
                 "region_name": region.name if region else None,
             }
         )
     return accounts
+
+
+def _label(role: str) -> str:
+    """The role's name as the Chinese UI shows it."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return str(Role(role).label)

@@ -75,7 +75,7 @@ def build(s: State) -> None:
                           started_on=began, by=city_admin))  # fmt: skip
     # An institution left without a department (tiny scales) still gets one.
     for institution in uncovered[len(departments) :]:
-        pair(Tier.CITY_DEPARTMENT, helper=rng.choice(s.city_departments),
+        pair(Tier.CITY_DEPARTMENT, helper=rng.choice(departments or s.city_departments),
              institution=institution, started_on=began, by=city_admin)  # fmt: skip
 
     # Enterprises joined later (新增金融、通讯等市级帮扶单位).

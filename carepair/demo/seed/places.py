@@ -3,6 +3,7 @@ city and counties, on 12-digit codes: township 511102001000, village 51110200100
 
 from carepair.demo import names
 from carepair.demo.seed.state import BATCH, State, Township
+from carepair.regions import leshan
 from carepair.regions.leshan import CITY, COUNTIES
 from carepair.regions.models import Level, Region
 
@@ -12,13 +13,7 @@ SUFFIX = {"street": "街道", "town": "镇", "xiang": "乡"}
 def ensure_city_and_counties() -> None:
     """The city and its counties come with the regions migration; after a flush they are
     put back from the same list."""
-    city, _ = Region.objects.update_or_create(
-        code=CITY[0], defaults={"name": CITY[1], "level": Level.CITY, "parent": None}
-    )
-    for code, name in COUNTIES:
-        Region.objects.update_or_create(
-            code=code, defaults={"name": name, "level": Level.COUNTY, "parent": city}
-        )
+    leshan.load(Region)
 
 
 def build(s: State) -> None:

@@ -39,7 +39,7 @@ def table(accounts: list[dict]) -> str:
     for a in accounts:
         who = a["full_name"] + (f" · {a['organisation']}" if a["organisation"] else "")
         rows.append(
-            (a["role"], a["region_name"] or "", a["username"], a["password"], who),
+            (a["role_label"], a["region_name"] or "", a["username"], a["password"], who),
         )
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = []
