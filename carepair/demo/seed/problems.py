@@ -368,11 +368,12 @@ def _escalate(s: State, problem, mine: list) -> list:
     """Replay the nightly escalation job (逐级督办) over the problem's life: on each night
     after its due date when it is open, it climbs to the county, and once more than 15
     days late to the city. Returns the problem's events with these steps, in time order."""
+    # Drawn first, so that the random sequence does not depend on the time of day.
+    minute = s.rng.randint(60, 119)
     # After the last step, a problem resolved or verified stays closed.
     closed = mine[-1].at if mine[-1].to_status not in OPEN_STATUSES else s.now
     if problem.due_on >= closed.astimezone(LOCAL).date():
         return mine
-    minute = s.rng.randint(60, 119)
     level = EscalationLevel.LOCAL
     added = []
     day = problem.due_on + datetime.timedelta(days=1)
