@@ -181,14 +181,13 @@ def _at_institution(s: State, category) -> Plan:
     rng = s.rng
     institution = _institution(s)
     org = institution.org
-    materials_from = catalog.ACTIVITY_MATERIALS.get(category)
     if category == C.FESTIVAL:
         key, day = _festival(s, org.serves_children)
         title_pool, materials_from = catalog.FESTIVALS[key]
         title = rng.choice(title_pool)
     else:
         day = s.day_between(s.start, s.today)
-        title = rng.choice(catalog.ACTIVITY_TITLES[category])
+        title, materials_from = rng.choice(catalog.ACTIVITY_TITLES[category])
     helpers = _helpers(s, institution, day)
     participants = rng.randint(*PARTICIPANTS[category])
     residents = (org.elderly_residents or 0) + (org.child_residents or 0)
@@ -208,7 +207,8 @@ def _at_institution(s: State, category) -> Plan:
         notes=f"{'、'.join(h.name for h in helpers)}组织{who}{participants}人到{org.name}开展"
         f"“{title}”。",
     )
-    if rng.random() < catalog.MATERIAL_SHARE[category]:
+    gives = rng.random() < catalog.MATERIAL_SHARE[category] or "送" in title
+    if materials_from and gives:
         plan.materials = _materials(s, materials_from)
     _confirm(s, plan)
     return plan
@@ -310,10 +310,6 @@ def _confirm(s: State, plan: Plan) -> None:
 def _materials(s: State, keys, most: int = 3) -> list[list]:
     rng = s.rng
     chosen = rng.sample(keys, min(len(keys), rng.randint(1, most)))
-    if "sewage" in chosen and rng.random() < 0.8:
-        chosen.remove("sewage")  # big works are rare
-        if not chosen:
-            chosen = ["cleaning"]
     lines = []
     for key in chosen:
         item, unit, prices, quantities = catalog.MATERIALS[key]

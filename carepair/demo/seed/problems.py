@@ -8,7 +8,7 @@ import math
 from carepair.demo import catalog
 from carepair.demo.seed.ledger import visit_before
 from carepair.demo.seed.rows import Rows
-from carepair.demo.seed.state import BATCH, LOCAL, State
+from carepair.demo.seed.state import BATCH, LOCAL, State, clock, office
 from carepair.problems.models import (
     OPEN_STATUSES,
     SUBCATEGORIES,
@@ -198,12 +198,15 @@ def _where(s: State, category, day: datetime.date) -> Way:
     )
 
 
-def _title(s: State, category) -> tuple[str, str, str]:
+def _title(s: State, category, in_village: bool) -> tuple[str, str, str]:
+    """(subcategory, title, how it was fixed)."""
     rng = s.rng
     subcategory = rng.choice(SUBCATEGORIES[category]) if category in SUBCATEGORIES else ""
-    titles, fixes = catalog.PROBLEM_TITLES[(category, subcategory)]
-    title = rng.choice(titles).format(spot=rng.choice(catalog.SPOTS))
-    return subcategory, title, rng.choice(fixes)
+    if in_village:
+        title, fix = rng.choice(catalog.VILLAGE_PROBLEM_TITLES[category])
+    else:
+        title, fix = rng.choice(catalog.PROBLEM_TITLES[(category, subcategory)])
+    return subcategory, title.format(spot=rng.choice(catalog.SPOTS)), fix
 
 
 def _problem(s: State, category, status, problems, events, evidence) -> None:
@@ -224,7 +227,7 @@ def _problem(s: State, category, status, problems, events, evidence) -> None:
         raised_day = today - datetime.timedelta(days=rng.randint(*back))
         raised_day = max(raised_day, s.start)
     way = _where(s, category, raised_day)
-    subcategory, title, fix = _title(s, category)
+    subcategory, title, fix = _title(s, category, in_village=way.institution is None)
     severity = rng.choices((1, 2, 3, 4), SEVERITY_WEIGHTS)[0]
     if category == P.SAFETY and severity < 3 and rng.random() < 0.5:
         severity += 1
@@ -327,17 +330,18 @@ def _steps(s: State, category, status) -> list[tuple[str, float]]:
 
 
 def _moments(s: State, raised_at, steps) -> list[datetime.datetime]:
-    """When each step happened: its days after the one before, squeezed if need be so
-    that the last is no later than an hour ago."""
+    """When each step happened, in office hours: its days after the one before, squeezed
+    if need be so that the last is no later than an hour ago."""
     days = [d for _, d in steps]
-    room = (s.now - raised_at).total_seconds() / 86400 - 1 / 24
+    start = clock(raised_at)
+    room = (clock(s.now) - start).total_seconds() / 86400 - 1 / 24
     total = sum(days)
     if total > room > 0:
         days = [d * room / total for d in days]
-    moments, moment = [], raised_at
+    moments, moment = [], start
     for d in days:
         moment = moment + datetime.timedelta(days=max(d, 0))
-        moments.append(min(moment, s.now))
+        moments.append(min(office(moment), s.now))
     return moments
 
 

@@ -104,8 +104,9 @@ class State:
         return min(moment, self.now)
 
     def later(self, moment: datetime.datetime, min_days: float, max_days: float):
-        """A moment some days after another, never after now."""
-        return min(moment + datetime.timedelta(days=self.rng.uniform(min_days, max_days)), self.now)
+        """A moment in office hours some days after another, never after now."""
+        days = datetime.timedelta(days=self.rng.uniform(min_days, max_days))
+        return min(office(clock(moment) + days), self.now)
 
     def day_between(self, first: datetime.date, last: datetime.date, weekdays=0.8) -> datetime.date:
         """A day in [first, last]; most weekend days move to the nearest weekday."""
@@ -118,6 +119,26 @@ class State:
             if first <= moved <= last:
                 day = moved
         return day
+
+
+# Steps of work happen in office hours, 08:00-20:00. A "clock" moment runs over the whole
+# day; office() squeezes its day into office hours, keeping the order of moments.
+OPENS, HOURS = 8, 12
+
+
+def office(moment: datetime.datetime) -> datetime.datetime:
+    local = moment.astimezone(LOCAL)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    seconds = (local - midnight).total_seconds()
+    return midnight + datetime.timedelta(hours=OPENS, seconds=seconds * HOURS / 24)
+
+
+def clock(moment: datetime.datetime) -> datetime.datetime:
+    """The inverse of office() (moments outside office hours go to the day's ends)."""
+    local = moment.astimezone(LOCAL)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    seconds = ((local - midnight).total_seconds() - OPENS * 3600) * 24 / HOURS
+    return midnight + datetime.timedelta(seconds=min(max(seconds, 0), 86399))
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
