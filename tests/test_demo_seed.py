@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Sum
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -101,6 +102,12 @@ class SeedTest(TestCase):
                 self.assertEqual(activity.confirmed_by.organisation_id, activity.institution_id)
                 self.assertGreaterEqual(activity.confirmed_at, activity.recorded_at)
         self.assertFalse(Material.objects.filter(value_fen__lte=0).exists())
+
+    def test_each_entry_keeps_the_total_of_its_materials(self):
+        totals = Activity.objects.annotate(lines=Sum("materials__value_fen"))
+        self.assertTrue(totals.filter(material_value_fen__gt=0).exists())
+        for activity in totals:
+            self.assertEqual(activity.material_value_fen, activity.lines or 0, activity.pk)
 
     def test_every_problem_walks_a_legal_way(self):
         users = {u.pk: u for u in User.objects.all()}

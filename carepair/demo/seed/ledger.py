@@ -442,6 +442,8 @@ def _write(s: State, plans: list[Plan]) -> None:
                 region_id=p.region,
                 participants=p.participants,
                 beneficiaries=p.beneficiaries,
+                # The entry keeps its materials' total, as activity_record writes it.
+                material_value_fen=sum(q * price * 100 for _, _, q, price, _ in p.materials),
                 notes=p.notes,
                 recorded_by_id=p.recorder.pk,
                 recorded_at=recorded_at,
