@@ -5,7 +5,11 @@ at the given scale once (kept under benchmarks/results/ and in database
 `carepair_bench_s<scale>` for reuse), then in a fresh process times, as a city
 administrator:
   - `programme_summary()` for the whole city, called directly;
-  - GET /dashboard/ through the full middleware stack (Django's test client);
+  - GET /dashboard/ (the city) and /dashboard/?region=511102000000 (one county) through
+    the full middleware stack (Django's test client), computed afresh ("cold": the
+    figures cache switched off);
+  - GET /dashboard/ as served between two writes ("cached": the figures come from the
+    cache, which every write makes stale);
   - GET of a bare view returning a constant JSON through the same stack (the peer).
 It prints p50 and p95 for each and the ratio of the dashboard to the bare view.
 """
@@ -93,11 +97,15 @@ def measure(requests: int) -> dict:
 
         return call
 
-    figures = {
-        "summary()": timed(lambda: programme_summary(user=User.objects.get(pk=admin.pk))),
-        "GET /dashboard/": timed(get("/dashboard/")),
-        "GET bare JSON view": timed(get("/bench/constant/")),
-    }
+    from django.test import override_settings
+
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    figures = {"summary()": timed(lambda: programme_summary(user=User.objects.get(pk=admin.pk)))}
+    with override_settings(CACHES=dummy):
+        figures["GET /dashboard/ cold"] = timed(get("/dashboard/"))
+        figures["GET county cold"] = timed(get("/dashboard/?region=511102000000"))
+    figures["GET /dashboard/ cached"] = timed(get("/dashboard/"))
+    figures["GET bare JSON view"] = timed(get("/bench/constant/"))
     summary = programme_summary(user=admin)
     return {
         "figures": {
@@ -153,7 +161,7 @@ def main() -> int:
     print(
         f"dashboard benchmark, scale {args.scale}, {args.requests} timed calls each (milliseconds)"
     )
-    print(f"{'database':<11} {'what':<20} {'p50':>8} {'p95':>8} {'p95 / bare':>11}")
+    print(f"{'database':<11} {'what':<24} {'p50':>8} {'p95':>8} {'p95 / bare':>11}")
     for name, result in rows:
         bare = result["figures"]["GET bare JSON view"]["p95"]
         for what, f in result["figures"].items():
