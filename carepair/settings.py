@@ -182,6 +182,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CAREPAIR_ESCALATE_AFTER_DAYS = envint("CAREPAIR_ESCALATE_AFTER_DAYS", 15)
 
 NINJA_PAGINATION_PER_PAGE = 50
+# A problem's or pairing's past goes forward through its services, never by restoring an
+# old version in the admin (which would skip the workflow and its events).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

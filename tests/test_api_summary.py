@@ -103,10 +103,11 @@ class SummaryApiTest(ApiTestCase):
         self.assertEqual(county_b["material_value_fen"], 80000)
         self.assertEqual(county_b["problems_raised"], 1)
         self.assertEqual(county_b["problems_solved"], 0)
-        # Asking for county A's region does not widen the scope.
-        spied = self.summary(self.county_b_worker, region="511102")
-        self.assertEqual((spied["activities"], spied["material_value_fen"]), (0, 0))
-        self.assertEqual(spied["problems_raised"], 0)
+        # Asking for county A's region answers as for a region that does not exist.
+        spied = self.get(self.county_b_worker, "/summary", region="511102")
+        unknown = self.get(self.county_b_worker, "/summary", region="511199")
+        self.assertEqual(spied.status_code, 404)
+        self.assertEqual(spied.content, unknown.content)
 
     def test_period_and_region_narrow_the_figures(self):
         since = TODAY() - datetime.timedelta(days=10)

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from carepair.accounts.models import ApiToken, User
 from carepair.accounts.roles import Perm
+from carepair.accounts.scope import scope_of
 from carepair.lib.errors import PermissionDenied
 from carepair.lib.freshness import records_changed
 
@@ -78,7 +79,10 @@ class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
         return may_use_admin(request)
 
     def has_delete_permission(self, request, obj=None):
-        return may_use_admin(request)
+        # Records of the programme end (pairings), go inactive (organisations, users) or
+        # close (problems); deleting would take their history along, and Django's delete
+        # page lists related records whatever their region.
+        return request.user.is_active and request.user.is_superuser
 
     def check_still_visible(self, request, obj) -> None:
         if obj.pk is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
@@ -207,6 +211,33 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             # Only a superuser makes superusers or hands out Django groups.
             fields += ["is_superuser", "groups"]
         return fields
+
+    def scoped(self, queryset, user):
+        queryset = super().scoped(queryset, user)
+        return queryset if user.is_superuser else queryset.filter(is_superuser=False)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An account's region and organisation decide what it sees: an administrator
+        # hands out only what lies in their own region, not what a pairing lets them see.
+        scope = scope_of(request.user)
+        owned = {"organisation": "region__code__prefix", "region": "code__prefix"}
+        if not scope.everything and db_field.name in owned:
+            model = db_field.related_model
+            kwargs["queryset"] = (
+                model.objects.filter(**{owned[db_field.name]: scope.prefix})
+                if scope.prefix
+                else model.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        scope = scope_of(request.user)
+        places = [obj.region_id, obj.organisation.region_id if obj.organisation_id else None]
+        if any(code and not scope.owns(code) for code in places):
+            raise PermissionDenied(
+                _("Accounts can only be given a region and organisation in your own region.")
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ApiToken)

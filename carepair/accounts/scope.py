@@ -14,6 +14,13 @@ class Scope:
     organisation_id: int | None = None
     institution_ids: frozenset[int] = frozenset()
 
+    def owns(self, region_code: str | None) -> bool:
+        """Whether a region lies inside the user's own region: what they may register,
+        edit or move there. Seeing a record through a pairing is not owning it."""
+        if self.everything:
+            return True
+        return bool(self.prefix and region_code and region_code.startswith(self.prefix))
+
     @property
     def citywide(self) -> bool:
         """The city's own view: every county (the city tier of pairings is kept here)."""

@@ -4,7 +4,8 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -61,7 +62,8 @@ class PhotoOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return obj.image.url
+        # The scoped page that serves the photo, never the media folder itself.
+        return reverse("activity_photo", args=[obj.pk])
 
 
 class ActivityOut(Schema):
@@ -207,7 +209,7 @@ def activities(user):
         Activity.objects.visible_to(user)
         .select_related("institution")
         .prefetch_related("helpers")
-        .annotate(value_fen=Sum("materials__value_fen"))
+        .annotate(value_fen=F("material_value_fen"))
         .order_by("-occurred_on", "-pk")
     )
 

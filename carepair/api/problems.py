@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, responses
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -124,7 +125,8 @@ class EvidenceOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return obj.image.url
+        # The scoped page that serves the photo, never the media folder itself.
+        return reverse("problem_photo", args=[obj.pk])
 
 
 class ProblemDetailOut(ProblemOut):

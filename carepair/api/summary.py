@@ -11,6 +11,8 @@ from carepair.accounts.roles import Perm
 from carepair.api.common import RegionCode, check_period, user_of
 from carepair.api.errors import READ_ERRORS, ErrorOut
 from carepair.lib.errors import NotAllowed
+from carepair.lib.scoping import visible_or_404
+from carepair.regions.models import Region
 from carepair.reports.selectors import Period, cached_summary
 
 router = Router(tags=["summary"])
@@ -69,6 +71,8 @@ def summary(request, filters: Query[SummaryFilter]):
         raise NotAllowed()
     check_period(filters.date_from, filters.date_to)
     region = filters.region.ljust(12, "0") if filters.region else None
+    if region is not None:
+        visible_or_404(Region, user, code=region)  # out of reach answers as unknown
     return cached_summary(
         user=user,
         period=Period(start=filters.date_from, end=filters.date_to),

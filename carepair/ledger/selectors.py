@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.db.models import CharField, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Concat, Substr
+from django.db.models import CharField, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Concat, Substr
 
 from carepair.accounts.scope import scope_of
-from carepair.ledger.models import Activity, Material, Photo
+from carepair.ledger.models import Activity, Photo
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import Organisation
 from carepair.regions.models import Level, Region
@@ -73,17 +73,6 @@ def areas_for(user):
     )
 
 
-def _value_fen():
-    totals = (
-        Material.objects.filter(activity=OuterRef("pk"))
-        .order_by()
-        .values("activity")
-        .annotate(total=Sum("value_fen"))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
-
-
 def activity_list(*, user, filters: dict | None = None):
     """The activities a user can see, narrowed by the list page's filters, with their
     place, helpers and material value fetched in a fixed number of queries."""
@@ -108,7 +97,7 @@ def activity_list(*, user, filters: dict | None = None):
     return (
         qs.select_related("institution", "area")
         .prefetch_related(Prefetch("helpers", queryset=Organisation.objects.order_by("name")))
-        .annotate(value_fen=_value_fen(), county_name=county_name_of())
+        .annotate(value_fen=F("material_value_fen"), county_name=county_name_of())
         .order_by("-occurred_on", "-pk")
     )
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
+from carepair.accounts.scope import scope_of
 from carepair.lib.errors import NotAllowed, ValidationError
 from carepair.lib.freshness import changes_records
 from carepair.orgs.models import Kind, Organisation
@@ -127,6 +128,17 @@ def _check_still_visible(actor, organisation: Organisation) -> None:
         raise ValidationError({"region": _("This region lies outside your area of work.")})
 
 
+def _check_owned(actor, organisation: Organisation, *, as_field: bool = False) -> None:
+    """The registry of a region is kept by that region: a county sees the city departments
+    paired with its homes but does not edit or move them. `as_field`: the region is the
+    one just chosen on the form, so the refusal belongs on that field."""
+    if scope_of(actor).owns(organisation.region_id):
+        return
+    if as_field:
+        raise ValidationError({"region": _("That place lies outside your area of work.")})
+    raise NotAllowed(_("Only the organisation's own region keeps its registry entry."))
+
+
 @changes_records
 @transaction.atomic
 def organisation_create(*, actor, fields: dict[str, Any]) -> Organisation:
@@ -134,6 +146,7 @@ def organisation_create(*, actor, fields: dict[str, Any]) -> Organisation:
     if not actor.can(Perm.MANAGE_ORGS):
         raise NotAllowed(_("Your role may not keep the organisation registry."))
     organisation = _candidate(fields, None)
+    _check_owned(actor, organisation, as_field=True)
     _validate(organisation, was=None)
     organisation._history_user = actor
     organisation.save()
@@ -151,7 +164,9 @@ def organisation_update(
     if not actor.can(Perm.MANAGE_ORGS):
         raise NotAllowed(_("Your role may not keep the organisation registry."))
     was = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _check_owned(actor, was)
     organisation = _candidate(fields, Organisation.objects.get(pk=organisation.pk))
+    _check_owned(actor, organisation, as_field=True)
     _validate(organisation, was=was)
     organisation._history_user = actor
     organisation.save()

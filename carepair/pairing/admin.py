@@ -27,9 +27,10 @@ class PairingAdmin(ScopedHistoryAdmin):
     )
     readonly_fields = ("region", "created_by")
 
-    def save_model(self, request, obj, form, change):
-        # Where the pair works follows from its parties, as in pairing_create.
-        obj.region = obj.institution.region if obj.institution_id else obj.area
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    # Pairs are made, adjusted and ended on the pairing pages, through the services that
+    # check the tiers' rules and keep the chain; here they are looked up and read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

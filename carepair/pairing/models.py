@@ -30,7 +30,8 @@ class PairingQuerySet(models.QuerySet):
             q |= models.Q(region__code__prefix=scope.prefix)
         if scope.organisation_id:
             q |= models.Q(helper_id=scope.organisation_id)
-        q |= models.Q(leader_id=user.pk)
+        if getattr(user, "pk", None):
+            q |= models.Q(leader_id=user.pk)
         return self.filter(q)
 
     def active(self, on=None):

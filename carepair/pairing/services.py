@@ -170,6 +170,8 @@ def pairing_end(*, actor, pairing: Pairing, ended_on: datetime.date, reason: str
         pairing = Pairing.objects.visible_to(actor).select_for_update().get(pk=pairing.pk)
     except Pairing.DoesNotExist as exc:
         raise NotAllowed(_("That pairing lies outside your area of work.")) from exc
+    if pairing.tier not in tiers_open_to(actor):
+        raise NotAllowed(_("City departments are paired by the city."))
     if pairing.ended_on is not None:
         raise IllegalTransition(_("This pairing has already ended."))
     errors = {}

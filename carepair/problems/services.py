@@ -26,6 +26,7 @@ from carepair.problems.models import (
     Source,
     Status,
 )
+from carepair.regions.models import Level, Region
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -174,6 +175,19 @@ def problem_raise(
         raise ValidationError({"institution": _("Choose the institution or the village.")})
     if institution is not None and institution.kind != Kind.INSTITUTION:
         raise ValidationError({"institution": _("This organisation is not a care institution.")})
+    if institution is None and region.level != Level.VILLAGE:
+        raise ValidationError({"region": _("A problem outside an institution lies in a village.")})
+    if actor.role == Role.INSTITUTION_STAFF and (
+        institution is None or institution.pk != actor.organisation_id
+    ):
+        raise NotAllowed(_("Institution staff raise problems of their own institution."))
+    place_visible = (
+        Organisation.objects.visible_to(actor).filter(pk=institution.pk)
+        if institution is not None
+        else Region.objects.visible_to(actor).filter(pk=region.pk)
+    )
+    if not place_visible.exists():
+        raise ValidationError({"institution": _("That place lies outside your area of work.")})
     validate_category(category, subcategory)
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date cannot be in the past.")})
@@ -217,8 +231,14 @@ def problem_assign(*, actor, problem: Problem, helper: Organisation, note: str =
     step_check(user=actor, problem=problem, action=Action.ASSIGN)
     if helper.kind not in HELPER_KINDS and helper.kind != Kind.INSTITUTION:
         raise ValidationError({"helper": _("Problems are assigned to a helper organisation.")})
-    if actor.role in (Role.LIAISON, Role.TOWNSHIP_WORKER) and helper.pk != actor.organisation_id:
-        raise NotAllowed(_("You can only take a problem up for your own organisation."))
+    if actor.role in (Role.LIAISON, Role.TOWNSHIP_WORKER):
+        if helper.pk != actor.organisation_id:
+            raise NotAllowed(_("You can only take a problem up for your own organisation."))
+        if problem.assigned_to_id not in (None, actor.organisation_id):
+            # Handing a problem from one helper to another is the administrators' call.
+            raise NotAllowed(_("This problem is already with another organisation."))
+    elif not Organisation.objects.visible_to(actor).filter(pk=helper.pk).exists():
+        raise ValidationError({"helper": _("That organisation lies outside your area of work.")})
     event = _step(actor=actor, problem=problem, action=Action.ASSIGN, note=note)
     problem.assigned_to = helper
     problem.assigned_at = event.at
