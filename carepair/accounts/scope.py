@@ -26,10 +26,6 @@ class Scope:
         """The city's own view: every county (the city tier of pairings is kept here)."""
         return self.everything or (self.prefix is not None and len(self.prefix) <= 4)
 
-    @property
-    def nothing(self) -> bool:
-        return not (self.everything or self.prefix or self.organisation_id or self.institution_ids)
-
 
 NOTHING = Scope()
 
@@ -71,9 +67,3 @@ def scope_of(user) -> Scope:
             with contextlib.suppress(AttributeError):
                 user._carepair_scope = cached
     return cached
-
-
-def forget_scope(user) -> None:
-    """Drop the cached scope, after a pairing that concerns this user's organisation changed."""
-    if hasattr(user, "_carepair_scope"):
-        del user._carepair_scope

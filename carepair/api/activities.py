@@ -20,7 +20,6 @@ from carepair.api.common import (
     check_period,
     custom_error,
     decimal_text,
-    in_region,
     one_of,
     user_of,
     yuan,
@@ -30,7 +29,7 @@ from carepair.ledger import services
 from carepair.ledger.models import Activity, Category, Kind
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import Organisation
-from carepair.regions.models import Region
+from carepair.regions.models import Region, in_region
 
 router = Router(tags=["activities"])
 

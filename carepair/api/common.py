@@ -12,7 +12,7 @@ from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from carepair.lib.errors import ValidationError
-from carepair.regions.models import prefix_of
+from carepair.lib.money import fen_to_yuan
 
 
 def one_of(choices: type[models.Choices]):
@@ -83,18 +83,9 @@ def invalid_choice() -> str:
     return _("Select a valid choice. That choice is not one of the available choices.")
 
 
-def in_region(queryset, code: str | None, field: str = "region__code"):
-    """Rows in this region and below; `code` is a full code or its significant digits."""
-    if not code:
-        return queryset
-    return queryset.filter(**{f"{field}__prefix": prefix_of(code.ljust(12, "0"))})
-
-
 def yuan(fen: int | None) -> str | None:
     """Fen as a yuan amount string with two decimals: 1250 -> "12.50"."""
-    if fen is None:
-        return None
-    return str((Decimal(fen) / 100).quantize(Decimal("0.01")))
+    return None if fen is None else str(fen_to_yuan(fen))
 
 
 def decimal_text(value: Decimal | None) -> str | None:

@@ -6,11 +6,12 @@ from django.db.models import Exists, OuterRef
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from carepair.api.common import Pagination, RegionCode, decimal_text, in_region, one_of, user_of
+from carepair.api.common import Pagination, RegionCode, decimal_text, one_of, user_of
 from carepair.api.errors import READ_ERRORS
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation, Sector
 from carepair.pairing.models import Pairing, Tier
+from carepair.regions.models import in_region
 
 router = Router(tags=["organisations"])
 

@@ -9,13 +9,13 @@ from ninja.responses import Status
 
 from carepair.accounts.models import User
 from carepair.accounts.roles import Role
-from carepair.api.common import Pagination, References, RegionCode, in_region, one_of, user_of
+from carepair.api.common import Pagination, References, RegionCode, one_of, user_of
 from carepair.api.errors import READ_ERRORS, WRITE_ERRORS
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import Organisation
 from carepair.pairing import services
 from carepair.pairing.models import Pairing, Tier
-from carepair.regions.models import Region
+from carepair.regions.models import Region, in_region
 
 router = Router(tags=["pairings"])
 

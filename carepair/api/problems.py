@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Query, Router, Schema, responses
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from carepair.api.common import Pagination, References, RegionCode, in_region, one_of, user_of
+from carepair.api.common import Pagination, References, RegionCode, one_of, user_of
 from carepair.api.errors import READ_ERRORS, WRITE_ERRORS
 from carepair.ledger.models import Activity
 from carepair.lib.errors import ValidationError
@@ -27,7 +27,7 @@ from carepair.problems.models import (
     Status,
     Subcategory,
 )
-from carepair.regions.models import Region
+from carepair.regions.models import Region, in_region
 
 router = Router(tags=["problems"])
 

@@ -1,20 +1,14 @@
 """Reads of the ledger (台账查询): every one starts from `visible_to(user)`."""
 
-from decimal import Decimal
-
 from django.db.models import CharField, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Concat, Substr
 
 from carepair.accounts.scope import scope_of
 from carepair.ledger.models import Activity, Photo
+from carepair.lib.money import fen_to_yuan
 from carepair.lib.scoping import visible_or_404
 from carepair.orgs.models import Organisation
 from carepair.regions.models import Level, Region
-
-
-def fen_to_yuan(fen: int | None) -> Decimal:
-    """Integer fen to an exact yuan amount with two places (never a float)."""
-    return (Decimal(fen or 0) / 100).quantize(Decimal("0.01"))
 
 
 def county_name_of(field: str = "region_id") -> Subquery:

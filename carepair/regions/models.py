@@ -100,3 +100,11 @@ class Region(models.Model):
 
     def contains(self, code: str) -> bool:
         return code.startswith(self.prefix)
+
+
+def in_region(queryset, code: str | None, field: str = "region__code"):
+    """Rows of `queryset` in this region and below; `code` is a full code or its
+    significant digits (511102 or 511102000000). No code: the queryset unchanged."""
+    if not code:
+        return queryset
+    return queryset.filter(**{f"{field}__prefix": prefix_of(code.ljust(12, "0"))})

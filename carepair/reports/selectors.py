@@ -27,12 +27,13 @@ from django.utils import timezone
 from carepair.accounts.scope import Scope, scope_of
 from carepair.ledger.models import Activity, Category, Kind
 from carepair.lib.freshness import records_version
+from carepair.lib.money import fen_to_yuan
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
 from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
-from carepair.regions.models import Level, Region, full_code, prefix_of
+from carepair.regions.models import Level, Region, full_code, in_region
 
 SUMMARY_KEYS = (
     "research_visits",
@@ -99,10 +100,6 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def fen_to_yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
 class SystemViewer:
     """The whole programme as the command line sees it: a superuser-equivalent reader that
     is no account, for `carepair report summary` and scheduled reports."""
@@ -125,12 +122,6 @@ SYSTEM = SystemViewer()
 
 
 # --- the scoped querysets every figure starts from -------------------------------------
-
-
-def in_region(queryset, region_code: str | None, field: str = "region__code"):
-    if not region_code:
-        return queryset
-    return queryset.filter(**{f"{field}__prefix": prefix_of(region_code)})
 
 
 def _at(queryset, institution_id: int | None, field: str = "institution_id"):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from carepair.ledger.selectors import fen_to_yuan
+from carepair.lib.money import fen_to_yuan
 
 register = template.Library()
 
