@@ -13,6 +13,7 @@ from carepair.pairing.services import pairing_adjust
 from carepair.problems import services as problems
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Problem
+from carepair.reports import rollup
 from carepair.reports.selectors import (
     SUMMARY_KEYS,
     SYSTEM,
@@ -86,6 +87,7 @@ class Recording:
         if problem.verified_at:
             changes["verified_at"] = back
         Problem.objects.filter(pk=problem.pk).update(**changes)
+        rollup.rebuild()  # edited past the services, as a repair would be
 
 
 class ProgrammeSummaryTest(Recording, PersonaTestCase):
@@ -271,6 +273,7 @@ class ProgrammeSummaryTest(Recording, PersonaTestCase):
         Problem.objects.filter(pk=problem.pk).update(
             raised_at=datetime.datetime(2024, 1, 31, 17, 30, tzinfo=datetime.UTC)
         )
+        rollup.rebuild()
         months = problems_by_month(
             user=self.fresh(self.city_admin),
             period=Period(datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)),

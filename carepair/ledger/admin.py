@@ -3,6 +3,7 @@ from django.contrib import admin
 from carepair.accounts.admin import ReadOnlyInline, RelatedOnly, ScopedAdmin, ScopedInline
 from carepair.ledger.models import Activity, Material, Photo
 from carepair.ledger.services import activity_totals_refresh
+from carepair.reports import rollup
 
 
 class MaterialInline(ScopedInline, admin.TabularInline):
@@ -51,12 +52,19 @@ class ActivityAdmin(ScopedAdmin):
         obj.region = obj.institution.region if obj.institution_id else obj.area
         if not change:
             obj.recorded_by = request.user
+        # The monthly totals of the place and month it was in before are counted again too.
+        obj._cells_before = set()
+        if change:
+            before = Activity.objects.filter(pk=obj.pk).first()
+            obj._cells_before = rollup.activity_cells(before) if before else set()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # The materials inline may have changed: the entry's total follows them.
-        activity_totals_refresh(Activity.objects.filter(pk=form.instance.pk))
+        activity = form.instance
+        activity_totals_refresh(Activity.objects.filter(pk=activity.pk))
+        rollup.refresh_activities(getattr(activity, "_cells_before", set()))
 
 
 class ActivityChildAdmin(ScopedAdmin):

@@ -16,6 +16,7 @@ from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.lib.freshness import changes_records
 from carepair.lib.uploads import validate_photo
 from carepair.orgs.models import HELPER_KINDS, Kind
+from carepair.reports import rollup
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def activity_record(
         )
     if not Activity.objects.visible_to(actor).filter(pk=activity.pk).exists():
         raise NotAllowed(_("That activity would lie outside what you may see."))
+    rollup.refresh_activities(rollup.activity_cells(activity))
     return activity
 
 
@@ -130,8 +132,17 @@ def activity_totals_refresh(activities=None) -> int:
         .annotate(total=Sum("value_fen"))
         .values("total")
     )
-    activities = Activity.objects.all() if activities is None else activities
-    return activities.update(material_value_fen=Coalesce(Subquery(totals), 0))
+    if activities is None:
+        updated = Activity.objects.update(material_value_fen=Coalesce(Subquery(totals), 0))
+        rollup.rebuild()
+        return updated
+    cells = {
+        (region[: rollup.COUNTY_DIGITS], day.replace(day=1))
+        for region, day in activities.values_list("region_id", "occurred_on")
+    }
+    updated = activities.update(material_value_fen=Coalesce(Subquery(totals), 0))
+    rollup.refresh_activities(cells)
+    return updated
 
 
 @changes_records
@@ -147,4 +158,5 @@ def activity_confirm(*, actor, activity: Activity, note: str = "") -> Activity:
     activity.confirmed_at = timezone.now()
     activity.confirmation_note = note
     activity.save(update_fields=["confirmed_by", "confirmed_at", "confirmation_note"])
+    rollup.refresh_activities(rollup.activity_cells(activity))
     return activity

@@ -4,6 +4,7 @@ from django.contrib import admin
 from carepair.accounts.admin import ReadOnlyInline, RelatedOnly, ScopedAdmin, ScopedHistoryAdmin
 from carepair.problems.models import Evidence, Problem, ProblemEvent
 from carepair.problems.services import validate_category
+from carepair.reports import rollup
 
 
 class EventInline(ReadOnlyInline, admin.TabularInline):
@@ -69,6 +70,11 @@ class ProblemAdmin(ScopedHistoryAdmin):
     def has_add_permission(self, request):
         # A problem is raised through problem_raise (pages, API), which opens its loop.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A corrected category moves the problem between the monthly totals' categories.
+        rollup.refresh_problems(rollup.problem_cells(obj))
 
 
 class ProblemChildAdmin(ScopedAdmin):

@@ -27,6 +27,7 @@ from carepair.problems.models import (
     Status,
 )
 from carepair.regions.models import Level, Region
+from carepair.reports import rollup
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -219,6 +220,7 @@ def problem_raise(
     )
     _attach(actor=actor, problem=problem, event=event, checked=checked)
     _check_still_visible(actor, problem)
+    rollup.refresh_problems(rollup.problem_cells(problem))
     return problem
 
 
@@ -280,7 +282,9 @@ def problem_verify(*, actor, problem: Problem, note: str = "") -> Problem:
     problem = _lock(problem)
     event = _step(actor=actor, problem=problem, action=Action.VERIFY, note=note)
     problem.verified_at = event.at
-    return _finish(actor, problem, event, ["verified_at"])
+    _finish(actor, problem, event, ["verified_at"])
+    rollup.refresh_problems(rollup.problem_cells(problem))
+    return problem
 
 
 @changes_records

@@ -9,6 +9,11 @@ much data there is: each model is read once, grouped by the raw `region_id` (or
 column lets SQLite walk the region-leading indexes in order instead of sorting every row;
 PostgreSQL hashes either way. The summary of the whole scope is the sum of the same rows,
 so the dashboard's cards and its per-county table cannot disagree.
+
+Where the question is about a whole county or the city (as the city's and the counties'
+dashboards are), the activity and problem counts of whole months come from the monthly
+totals (reports.models, kept by reports.rollup) and only the days of a period's partial
+first and last months are counted from the records.
 """
 
 import datetime
@@ -16,11 +21,10 @@ import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import CharField, Count, Func, Q, Sum
+from django.db.models import CharField, Count, Q, Sum
 from django.db.models.functions import Left
 from django.utils import timezone
 
@@ -33,7 +37,9 @@ from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
 from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
-from carepair.regions.models import Level, Region, full_code, in_region
+from carepair.regions.models import Level, Region, full_code, in_region, prefix_of
+from carepair.reports.models import ActivityMonth, ProblemMonth
+from carepair.reports.months import LocalMonth, Unindexed, month_text, months_between, next_month
 
 SUMMARY_KEYS = (
     "research_visits",
@@ -206,6 +212,139 @@ def county_of(region_code: str) -> str:
     return region_code[:COUNTY_DIGITS]
 
 
+def split_months(period: Period) -> tuple[tuple, list[Period]]:
+    """The period's whole months, as (first month's first day, first day after the last
+    month; None: unbounded), and the parts of months at either end: (None, [period]) when
+    it holds no whole month."""
+    lo, hi = period.start, period.end
+    first = None if lo is None else (lo if lo.day == 1 else next_month(lo.replace(day=1)))
+    stop = None
+    if hi is not None:
+        ends_month = (hi + datetime.timedelta(days=1)).day == 1
+        stop = next_month(hi.replace(day=1)) if ends_month else hi.replace(day=1)
+    if first is not None and stop is not None and first >= stop:
+        return None, [period]
+    partial = []
+    if lo is not None and lo != first:
+        partial.append(Period(lo, first - datetime.timedelta(days=1)))
+    if hi is not None and hi >= stop:
+        partial.append(Period(stop, hi))
+    return (first, stop), partial
+
+
+def _monthly_prefix(user, region_code: str | None, institution_id: int | None, by) -> str | None:
+    """The region prefix ('' for all) whose monthly totals answer a tally, or None when
+    the records must be counted: for an institution, a township or a village, a grouping
+    finer than counties, or a user whose view is not simply a county or the city."""
+    if institution_id is not None or by not in (None, "county"):
+        return None
+    scope = scope_of(user)
+    prefix = prefix_of(full_code(region_code)) if region_code else ""
+    if len(prefix) > COUNTY_DIGITS:
+        return None
+    if scope.everything:
+        return prefix
+    if not prefix and scope.citywide:
+        # Every region lies in the city, so the city's view reaches no further through
+        # pairings than its own region.
+        return scope.prefix
+    # Inside the user's own region everything is in reach; without a region, a county's
+    # view may reach past it through pairings, and its records are counted.
+    if prefix and scope.prefix and prefix.startswith(scope.prefix):
+        return prefix
+    return None
+
+
+def _months(model, prefix: str, whole: tuple | None):
+    if whole is None:
+        return model.objects.none()
+    first, stop = whole
+    rows = model.objects.all()
+    if prefix:
+        rows = rows.filter(county__prefix=prefix)
+    if first is not None:
+        rows = rows.filter(month__gte=first)
+    if stop is not None:
+        rows = rows.filter(month__lt=stop)
+    return rows
+
+
+def _activity_rows(user, period, region_code, institution_id, county, grouping) -> list[dict]:
+    activities = activities_in(user, period, region_code, institution_id)
+    return list(
+        activities.annotate(**county)
+        .values(*grouping, "kind", "category")
+        .annotate(
+            n=Count("pk"),
+            beneficiaries_sum=Sum("beneficiaries"),
+            participants_sum=Sum("participants"),
+            confirmed=Count("confirmed_at"),
+            value_fen=Sum("material_value_fen"),
+        )
+        .order_by()
+    )
+
+
+def _activity_month_rows(prefix: str, whole: tuple | None, grouping) -> list[dict]:
+    return list(
+        _months(ActivityMonth, prefix, whole)
+        .values(*grouping, "kind", "category")
+        .annotate(
+            n=Sum("entries"),
+            beneficiaries_sum=Sum("beneficiaries"),
+            participants_sum=Sum("participants"),
+            confirmed=Sum("confirmed"),
+            value_fen=Sum("material_value_fen"),
+        )
+        .order_by()
+    )
+
+
+def _problem_rows(
+    user, period, region_code, institution_id, county, grouping, today=None, still_open=True
+) -> list[dict]:
+    """Problems raised and solved in the period and, unless not asked, open and overdue
+    now (by `today`)."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    solved = Q(status=Status.VERIFIED) & period.moments("verified_at")
+    counts = {
+        "raised": Count("pk", filter=period.moments("raised_at")),
+        "solved": Count("pk", filter=solved),
+    }
+    if still_open:
+        counts["open"] = Count("pk", filter=open_)
+        counts["overdue"] = Count("pk", filter=open_ & Q(due_on__lt=today))
+    problems = problems_in(user, region_code, institution_id)
+    if not still_open:
+        problems = problems.filter(period.moments("raised_at") | solved)
+    rows = problems.annotate(**county).values(*grouping, "category").annotate(**counts)
+    return [{"open": 0, "overdue": 0, **row} for row in rows.order_by()]
+
+
+def _problem_month_rows(prefix: str, whole: tuple | None, grouping) -> list[dict]:
+    rows = (
+        _months(ProblemMonth, prefix, whole)
+        .values(*grouping, "category")
+        .annotate(raised=Sum("raised"), solved=Sum("solved"))
+        .order_by()
+    )
+    return [{**row, "open": 0, "overdue": 0} for row in rows]
+
+
+def _open_problem_rows(user, region_code, county, grouping, today) -> list[dict]:
+    """The problems open now, and of them those overdue: a few among many solved."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    rows = (
+        problems_in(user, region_code)
+        .filter(open_)
+        .annotate(**county)
+        .values(*grouping, "category")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    )
+    return [{**row, "raised": 0, "solved": 0} for row in rows]
+
+
 def tally(
     *,
     user,
@@ -218,11 +357,10 @@ def tally(
 ) -> dict[Hashable, Figures]:
     """The figures, grouped in the database by `by` ("region": the record's region code;
     "county": its first six digits; "institution": its institution's id; None: not at
-    all, for the whole) and rolled up
-    in Python by `key` of that value.
+    all, for the whole) and rolled up in Python by `key` of that value.
 
-    Four grouped queries (activities, problems, pairings, organisations; no
-    organisations by institution), however many records, regions and institutions."""
+    A handful of grouped queries, however many records, regions and institutions: by
+    county or for the whole of a county or the city, from the monthly totals."""
     today = today or timezone.localdate()
     column = {"region": "region_id", "county": "county", "institution": "institution_id"}.get(by)
     grouping = [column] if column else []
@@ -237,19 +375,24 @@ def tally(
             groups[k] = Figures(key=k)
         return groups[k]
 
-    activities = activities_in(user, period, region_code, institution_id)
-    rows = (
-        activities.annotate(**county)
-        .values(*grouping, "kind", "category")
-        .annotate(
-            n=Count("pk"),
-            beneficiaries_sum=Sum("beneficiaries"),
-            participants_sum=Sum("participants"),
-            confirmed=Count("confirmed_at"),
-            value_fen=Sum("material_value_fen"),
+    months = _monthly_prefix(user, region_code, institution_id, by)
+    if months is None:
+        activity_rows = _activity_rows(user, period, region_code, institution_id, county, grouping)
+        problem_rows = _problem_rows(
+            user, period, region_code, institution_id, county, grouping, today=today
         )
-    )
-    for row in rows.order_by():
+    else:
+        whole, partial = split_months(period)
+        activity_rows = _activity_month_rows(months, whole, grouping)
+        problem_rows = _problem_month_rows(months, whole, grouping)
+        for part in partial:
+            activity_rows += _activity_rows(user, part, region_code, None, county, grouping)
+            problem_rows += _problem_rows(
+                user, part, region_code, None, county, grouping, still_open=False
+            )
+        problem_rows += _open_problem_rows(user, region_code, county, grouping, today)
+
+    for row in activity_rows:
         f = at(row.get(column))
         if row["kind"] == Kind.RESEARCH_VISIT:
             f.research_visits += row["n"]
@@ -263,21 +406,7 @@ def tally(
         f.activities_confirmed += row["confirmed"]
         f.material_value_fen += row["value_fen"] or 0
 
-    open_ = Q(status__in=OPEN_STATUSES)
-    solved = Q(status=Status.VERIFIED) & period.moments("verified_at")
-    problems = problems_in(user, region_code, institution_id)
-    rows = (
-        problems.annotate(**county)
-        .values(*grouping, "category")
-        .annotate(
-            raised=Count("pk", filter=period.moments("raised_at")),
-            solved=Count("pk", filter=solved),
-            open=Count("pk", filter=open_),
-            overdue=Count("pk", filter=open_ & Q(due_on__lt=today)),
-        )
-        .order_by()
-    )
-    for row in rows:
+    for row in problem_rows:
         f = at(row.get(column))
         f.problems_raised += row["raised"]
         f.problems_solved += row["solved"]
@@ -390,56 +519,31 @@ def programme_summary(
 # --- the dashboard: the same figures broken down ---------------------------------------
 
 
-class LocalMonth(Func):
-    """The month of a datetime in the local time zone, worked out by the database itself
-    (Django's TruncMonth runs a Python function per row on SQLite: far too slow here)."""
-
-    output_field = CharField()
-
-    def _offset_minutes(self) -> int:
-        # Asia/Shanghai has kept one offset (UTC+8) since 1991, so one offset is exact.
-        offset = timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE)).utcoffset()
-        return int(offset.total_seconds() // 60)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        shift = f"{self._offset_minutes():+d} minutes"
-        return f"strftime(%s, {sql}, %s)", ["%Y-%m", *params, shift]
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # date_trunc is cheaper per row than to_char; month_text() formats the few groups.
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"date_trunc('month', ({sql}) AT TIME ZONE %s)", [*params, settings.TIME_ZONE]
-
-
-def month_text(value) -> str:
-    """'YYYY-MM' from what LocalMonth returns (text on SQLite, a timestamp on PostgreSQL)."""
-    return value if isinstance(value, str) else value.strftime("%Y-%m")
-
-
-class Unindexed(Func):
-    """A column that SQLite must not look up through an index (`+column`): for a filter that
-    matches nearly every row, where a covering index serves the query much better."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"+{sql}", params
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """Every 'YYYY-MM' from first to last, both included."""
-    year, month = map(int, first.split("-"))
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def _by_month(rows) -> dict[str, int]:
     return {month_text(month): n for month, n in rows}
+
+
+def _raised_by_month(problems, period: Period) -> dict[str, int]:
+    return _by_month(
+        problems.filter(period.moments("raised_at"))
+        .annotate(month=LocalMonth("raised_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _solved_by_month(problems, period: Period) -> dict[str, int]:
+    return _by_month(
+        # Nearly every problem is verified: SQLite would read them all through the status
+        # index, row by row; unindexed, it scans the covering dashboard index instead.
+        problems.alias(state=Unindexed("status", output_field=CharField()))
+        .filter(period.moments("verified_at"), state=Status.VERIFIED)
+        .annotate(month=LocalMonth("verified_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def problems_by_month(
@@ -450,25 +554,27 @@ def problems_by_month(
     institution_id: int | None = None,
 ) -> list[tuple[str, int, int]]:
     """(month, problems raised, problems solved) for every month of the period that has
-    any, and the months between them. Two grouped queries."""
+    any, and the months between them. From the monthly totals where they answer it."""
+    raised: dict[str, int] = {}
+    solved: dict[str, int] = {}
+    prefix = _monthly_prefix(user, region_code, institution_id, None)
+    whole, partial = (None, [period]) if prefix is None else split_months(period)
+    for row in (
+        _months(ProblemMonth, prefix, whole)
+        .values("month")
+        .annotate(r=Sum("raised"), s=Sum("solved"))
+        .order_by()
+    ):
+        month = row["month"].strftime("%Y-%m")
+        raised[month], solved[month] = row["r"], row["s"]
     problems = problems_in(user, region_code, institution_id)
-    raised = _by_month(
-        problems.filter(period.moments("raised_at"))
-        .annotate(month=LocalMonth("raised_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    solved = _by_month(
-        # Nearly every problem is verified: SQLite would read them all through the status
-        # index, row by row; unindexed, it scans the covering dashboard index instead.
-        problems.alias(state=Unindexed("status", output_field=CharField()))
-        .filter(period.moments("verified_at"), state=Status.VERIFIED)
-        .annotate(month=LocalMonth("verified_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    for part in partial:
+        for month, n in _raised_by_month(problems, part).items():
+            raised[month] = raised.get(month, 0) + n
+        for month, n in _solved_by_month(problems, part).items():
+            solved[month] = solved.get(month, 0) + n
+    raised = {m: n for m, n in raised.items() if n}
+    solved = {m: n for m, n in solved.items() if n}
     months = sorted(set(raised) | set(solved))
     if not months:
         return []

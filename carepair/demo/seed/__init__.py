@@ -19,6 +19,7 @@ from django.utils import timezone
 from carepair.demo.seed import ledger, orgs, pairings, people, places, problems
 from carepair.demo.seed.state import LOCAL, State
 from carepair.lib.freshness import records_changed
+from carepair.reports import rollup
 
 STEPS = [
     ("regions", "区划", places.build),
@@ -81,7 +82,11 @@ def build(
             t0 = time.perf_counter()
             step(state)
             log(f"  {_counts(state, key)}（{time.perf_counter() - t0:.1f} 秒）")
-        # Written past the services, so say here what they would: cached figures are stale.
+        # Written past the services, so do here what they would: count the monthly totals
+        # and mark cached figures stale.
+        t0 = time.perf_counter()
+        cells = rollup.rebuild()
+        log(f"正在汇总… 月度汇总 {sum(cells.values()):,} 格（{time.perf_counter() - t0:.1f} 秒）")
         records_changed()
     state.counts["seconds"] = round(time.perf_counter() - began, 1)
     return state.counts

@@ -1,6 +1,10 @@
 """`carepair report summary [--json] [--from DATE] [--to DATE] [--region CODE]`: the
 programme's summary figures for the whole city (or one region), as the system sees them.
 
+`carepair report rollup [--check]`: count the monthly totals (月度汇总) again from the
+records, after the records were changed past the services (a repair, a bulk load); with
+--check, only compare, and fail naming each cell that disagrees.
+
 With --json it prints one JSON object with at least the keys of SUMMARY_KEYS; money is
 exact: `material_value_yuan` is a JSON number written from the Decimal (30123456.78, never
 a float's 30123456.780000001) and `material_value_fen` an integer.
@@ -11,9 +15,12 @@ import json
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from carepair.lib.freshness import records_changed
 from carepair.regions.models import Region, full_code
+from carepair.reports import rollup
 from carepair.reports.labels import ACTIVITY_CATEGORIES, FIGURES
 from carepair.reports.selectors import SYSTEM, Period, programme_summary
 from carepair.reports.templatetags.reports import thousands_text
@@ -48,7 +55,10 @@ def _date(text: str | None, option: str) -> datetime.date | None:
 
 
 class Command(BaseCommand):
-    help = "Programme reports. `report summary`: the summary figures (工作成效)."
+    help = (
+        "Programme reports. `report summary`: the summary figures (工作成效); "
+        "`report rollup`: count the monthly totals again."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
@@ -65,9 +75,40 @@ class Command(BaseCommand):
             "--region", metavar="CODE", help="a region's statistical code (e.g. 511102)"
         )
 
+        months = actions.add_parser(
+            "rollup",
+            help="count the monthly totals again from the records",
+            called_from_command_line=getattr(parser, "called_from_command_line", None),
+        )
+        months.add_argument(
+            "--check", action="store_true", help="only compare; fail if they disagree"
+        )
+
     def handle(self, *args, **options):
         if options["report"] == "summary":
             self.summary(options)
+        elif options["report"] == "rollup":
+            self.rollup(check=options["check"])
+
+    def rollup(self, *, check: bool):
+        if check:
+            wrong = rollup.differences()
+            if wrong:
+                raise CommandError(
+                    _("The monthly totals disagree with the records in %(n)d cells:")
+                    % {"n": len(wrong)}
+                    + "\n"
+                    + "\n".join(wrong)
+                )
+            self.stdout.write(_("The monthly totals agree with the records."))
+            return
+        with transaction.atomic():
+            cells = rollup.rebuild()
+            records_changed()
+        self.stdout.write(
+            _("Monthly totals counted again: %(activities)d + %(problems)d cells.")
+            % {"activities": cells["activity_cells"], "problems": cells["problem_cells"]}
+        )
 
     def summary(self, options):
         period = Period(_date(options["start"], "--from"), _date(options["end"], "--to"))

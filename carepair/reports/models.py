@@ -1,0 +1,59 @@
+"""Monthly totals by county (月度汇总): the dashboard's activity and problem figures for
+whole months, kept up to date by the write services (reports.rollup) so that the city's
+dashboard reads a few thousand rows instead of every entry ever recorded.
+
+They hold nothing that is not in the ledger and the problems: `carepair report rollup`
+rebuilds them from those, and `--check` compares."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityMonth(models.Model):
+    """The entries of one county (the first six digits of their region; 511100 is the
+    city's own) in one month, of one kind and category."""
+
+    county = models.CharField(_("county"), max_length=6)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    kind = models.CharField(_("entry type"), max_length=16)
+    category = models.CharField(_("category"), max_length=16)
+    entries = models.PositiveIntegerField(_("entries"))
+    beneficiaries = models.PositiveBigIntegerField(_("beneficiaries"))
+    participants = models.PositiveBigIntegerField(_("participants"))
+    confirmed = models.PositiveIntegerField(_("confirmed"))
+    material_value_fen = models.PositiveBigIntegerField(_("material value (fen)"))
+
+    class Meta:
+        verbose_name = _("monthly activity totals")
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "month", "kind", "category"], name="activity_month_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.month:%Y-%m} {self.kind}/{self.category}"
+
+
+class ProblemMonth(models.Model):
+    """The problems of one county and category raised in a month (by local time), and
+    those verified as solved in that month."""
+
+    county = models.CharField(_("county"), max_length=6)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    category = models.CharField(_("category"), max_length=16)
+    raised = models.PositiveIntegerField(_("raised"))
+    solved = models.PositiveIntegerField(_("solved"))
+
+    class Meta:
+        verbose_name = _("monthly problem totals")
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "month", "category"], name="problem_month_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.month:%Y-%m} {self.category}"

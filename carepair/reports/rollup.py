@@ -1,0 +1,204 @@
+"""Keeping the monthly totals (月度汇总) in step with the records.
+
+A cell is one county in one month. Whenever a write service changes an entry or a problem,
+it hands the cells the record lay in before and after to `refresh_activities` or
+`refresh_problems`, which count those cells again from the records, inside the same
+transaction. Counting again instead of adding and subtracting makes a refresh idempotent:
+a cell is always what its records say, however it was reached. After a bulk load
+(`seed-demo`) or a repair, `rebuild()` counts every cell; `differences()` says where the
+stored totals and the records disagree (`carepair report rollup --check`).
+
+One code path serves all three: `_activity_totals` and `_problem_totals` count the
+records matching a filter, grouped by cell.
+"""
+
+import datetime
+import zlib
+from collections.abc import Iterable
+
+from django.apps import apps as global_apps
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Left, TruncMonth
+from django.utils import timezone
+
+from carepair.reports.months import LocalMonth, first_day, local_month, next_month
+
+COUNTY_DIGITS = 6
+
+Cell = tuple[str, datetime.date]  # (county's six digits, first day of the month)
+
+
+def activity_cells(activity) -> set[Cell]:
+    """The cell an entry is counted in."""
+    return {(activity.region_id[:COUNTY_DIGITS], activity.occurred_on.replace(day=1))}
+
+
+def problem_cells(problem) -> set[Cell]:
+    """The cells a problem is counted in: where it was raised, and where it was solved."""
+    county = problem.region_id[:COUNTY_DIGITS]
+    cells = {(county, local_month(problem.raised_at))}
+    if problem.verified_at is not None:
+        cells.add((county, local_month(problem.verified_at)))
+    return cells
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _in_cells(cells: Iterable[Cell], field: str, moments: bool) -> Q:
+    """Records in any of these cells by `field` (a date, or a moment in local days)."""
+    bound = _midnight if moments else (lambda day: day)
+    q = Q(pk__in=[])
+    for county, month in cells:
+        q |= Q(
+            region__code__prefix=county,
+            **{f"{field}__gte": bound(month), f"{field}__lt": bound(next_month(month))},
+        )
+    return q
+
+
+def _lock(cells: Iterable[Cell], table: str) -> None:
+    """Two transactions counting the same cell again take turns (PostgreSQL; SQLite has a
+    single writer anyway), so the second one counts what the first has committed."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({zlib.crc32(f"{table}:{c}:{m.isoformat()}".encode()) for c, m in cells})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+# --- counting --------------------------------------------------------------------------
+
+
+def _activity_totals(apps, where: Q | None) -> dict[tuple, dict]:
+    """{(county, month, kind, category): totals} of the entries matching `where`."""
+    Activity = apps.get_model("ledger", "Activity")
+    entries = Activity.objects.all() if where is None else Activity.objects.filter(where)
+    rows = (
+        entries.annotate(county=Left("region_id", COUNTY_DIGITS), month=TruncMonth("occurred_on"))
+        .values("county", "month", "kind", "category")
+        .annotate(
+            entries=Count("pk"),
+            beneficiaries=Sum("beneficiaries"),
+            participants=Sum("participants"),
+            confirmed=Count("confirmed_at"),
+            material_value_fen=Sum("material_value_fen"),
+        )
+        .order_by()
+    )
+    out = {}
+    for row in rows:
+        key = (row.pop("county"), first_day(row.pop("month")), row.pop("kind"), row.pop("category"))
+        out[key] = {k: v or 0 for k, v in row.items()}
+    return out
+
+
+def _problem_totals(apps, raised: Q | None, solved: Q | None) -> dict[tuple, dict]:
+    """{(county, month, category): {"raised", "solved"}} of the problems raised matching
+    `raised` and those verified matching `solved` (None: all of them)."""
+    Problem = apps.get_model("problems", "Problem")
+    out: dict[tuple, dict] = {}
+    for measure, where, field in (
+        ("raised", raised, "raised_at"),
+        ("solved", solved, "verified_at"),
+    ):
+        problems = Problem.objects.all() if where is None else Problem.objects.filter(where)
+        if measure == "solved":
+            problems = problems.filter(status="verified")
+        rows = (
+            problems.annotate(county=Left("region_id", COUNTY_DIGITS), month=LocalMonth(field))
+            .values_list("county", "month", "category")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for county, month, category, n in rows:
+            cell = out.setdefault((county, first_day(month), category), {"raised": 0, "solved": 0})
+            cell[measure] = n
+    return out
+
+
+def _write(model, fields: tuple[str, ...], totals: dict[tuple, dict]) -> None:
+    model.objects.bulk_create(
+        [model(**dict(zip(fields, key, strict=True)), **values) for key, values in totals.items()],
+        batch_size=2000,
+    )
+
+
+ACTIVITY_KEY = ("county", "month", "kind", "category")
+PROBLEM_KEY = ("county", "month", "category")
+
+
+def _cells_filter(cells: set[Cell]) -> Q:
+    q = Q(pk__in=[])
+    for county, month in cells:
+        q |= Q(county=county, month=month)
+    return q
+
+
+def refresh_activities(cells: Iterable[Cell], apps=global_apps) -> None:
+    """Count these cells' entries again."""
+    cells = set(cells)
+    if not cells:
+        return
+    _lock(cells, "activity")
+    ActivityMonth = apps.get_model("reports", "ActivityMonth")
+    ActivityMonth.objects.filter(_cells_filter(cells)).delete()
+    _write(
+        ActivityMonth, ACTIVITY_KEY, _activity_totals(apps, _in_cells(cells, "occurred_on", False))
+    )
+
+
+def refresh_problems(cells: Iterable[Cell], apps=global_apps) -> None:
+    """Count these cells' problems again (raised and solved)."""
+    cells = set(cells)
+    if not cells:
+        return
+    _lock(cells, "problem")
+    ProblemMonth = apps.get_model("reports", "ProblemMonth")
+    ProblemMonth.objects.filter(_cells_filter(cells)).delete()
+    totals = _problem_totals(
+        apps, _in_cells(cells, "raised_at", True), _in_cells(cells, "verified_at", True)
+    )
+    _write(ProblemMonth, PROBLEM_KEY, totals)
+
+
+def rebuild(apps=global_apps) -> dict[str, int]:
+    """Count every cell again from the records; returns how many cells there are."""
+    ActivityMonth = apps.get_model("reports", "ActivityMonth")
+    ProblemMonth = apps.get_model("reports", "ProblemMonth")
+    ActivityMonth.objects.all().delete()
+    ProblemMonth.objects.all().delete()
+    activities = _activity_totals(apps, None)
+    problems = _problem_totals(apps, None, None)
+    _write(ActivityMonth, ACTIVITY_KEY, activities)
+    _write(ProblemMonth, PROBLEM_KEY, problems)
+    return {"activity_cells": len(activities), "problem_cells": len(problems)}
+
+
+def _stored(model, key: tuple[str, ...], measures: tuple[str, ...]) -> dict[tuple, dict]:
+    return {
+        tuple(row[k] for k in key): {m: row[m] for m in measures}
+        for row in model.objects.values(*key, *measures)
+    }
+
+
+def differences(apps=global_apps) -> list[str]:
+    """Where the stored totals differ from the records, one line per cell (none: in step)."""
+    ActivityMonth = apps.get_model("reports", "ActivityMonth")
+    ProblemMonth = apps.get_model("reports", "ProblemMonth")
+    out = []
+    for name, model, key, counted in (
+        ("activities", ActivityMonth, ACTIVITY_KEY, _activity_totals(apps, None)),
+        ("problems", ProblemMonth, PROBLEM_KEY, _problem_totals(apps, None, None)),
+    ):
+        measures = tuple(next(iter(counted.values()), {}).keys()) or tuple(
+            f.name for f in model._meta.fields if f.name not in (*key, "id")
+        )
+        stored = _stored(model, key, measures)
+        for cell in sorted(set(stored) | set(counted), key=str):
+            if stored.get(cell) != counted.get(cell):
+                out.append(f"{name} {cell}: stored {stored.get(cell)}, counted {counted.get(cell)}")
+    return out
