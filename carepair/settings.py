@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "carepair.pairing",
     "carepair.ledger",
     "carepair.problems",
+    "carepair.people",
     "carepair.reports",
     "carepair.api",
     "carepair.demo",
@@ -180,6 +181,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Problems past their due date climb one level (institution/township -> county -> city)
 # after this many days at each level.
 CAREPAIR_ESCALATE_AFTER_DAYS = envint("CAREPAIR_ESCALATE_AFTER_DAYS", 15)
+
+# The key identity numbers are encrypted with (base64 of 32 bytes), kept outside the
+# database: here, or in DATA_DIR/person.key (carepair.lib.vault).
+CAREPAIR_PERSON_KEY = envsecret("CAREPAIR_PERSON_KEY")
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A problem's or pairing's past goes forward through its services, never by restoring an

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     TOWNSHIP_WORKER = "township_worker", _("Township worker")
     VOLUNTEER = "volunteer", _("Social organisation or volunteer")
     DATA_OFFICER = "data_officer", _("Data officer")
+    CHILD_SUPERVISOR = "child_supervisor", _("Child welfare supervisor")
 
 
 # Roles whose scope is a region (a code prefix); the others see what their organisation
@@ -26,6 +27,7 @@ REGION_ROLES = frozenset(
         Role.COUNTY_LEADER,
         Role.TOWNSHIP_WORKER,
         Role.DATA_OFFICER,
+        Role.CHILD_SUPERVISOR,
     }
 )
 
@@ -41,9 +43,23 @@ class Perm(models.TextChoices):
     WORK_PROBLEM = "work_problem", _("Work on and resolve assigned problems")
     EXPORT = "export", _("Export lists")
     USE_ADMIN = "use_admin", _("Use the back office")
+    VIEW_PEOPLE = "view_people", _("See the registry of people in need")
+    MANAGE_PEOPLE = "manage_people", _("Register, edit and import people in need")
+    VISIT_PEOPLE = "visit_people", _("Record household visits")
+    REVEAL_ID = "reveal_id", _("Reveal a full ID number, with a reason")
+    VIEW_HEALTH = "view_health", _("See health, disability and mental-health notes")
+    VIEW_REFERRALS = "view_referrals", _("See and make mental-health referrals")
 
 
 _ALL_VIEW = {Perm.VIEW_DASHBOARD, Perm.EXPORT}
+# Who keeps the registry of people in need, and sees what it holds.
+_PEOPLE_KEEPER = {
+    Perm.VIEW_PEOPLE,
+    Perm.MANAGE_PEOPLE,
+    Perm.VISIT_PEOPLE,
+    Perm.REVEAL_ID,
+    Perm.VIEW_HEALTH,
+}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CITY_ADMIN: frozenset(
@@ -56,8 +72,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
         }
+        | _PEOPLE_KEEPER
     ),
-    Role.CITY_LEADER: frozenset(_ALL_VIEW),
+    Role.CITY_LEADER: frozenset(_ALL_VIEW | {Perm.VIEW_PEOPLE}),
     Role.COUNTY_ADMIN: frozenset(
         _ALL_VIEW
         | {
@@ -68,8 +85,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
         }
+        | _PEOPLE_KEEPER
     ),
-    Role.COUNTY_LEADER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY}),
+    Role.COUNTY_LEADER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.VIEW_PEOPLE}),
     Role.LIAISON: frozenset(
         _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
     ),
@@ -77,8 +95,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _ALL_VIEW | {Perm.CONFIRM_RECEIPT, Perm.RAISE_PROBLEM, Perm.WORK_PROBLEM}
     ),
     Role.TOWNSHIP_WORKER: frozenset(
-        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+        _ALL_VIEW
+        | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+        | _PEOPLE_KEEPER
     ),
-    Role.VOLUNTEER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.WORK_PROBLEM}),
-    Role.DATA_OFFICER: frozenset(_ALL_VIEW),
+    # A volunteer sees the people they are the assigned visitor of, masked, without health.
+    Role.VOLUNTEER: frozenset(
+        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.WORK_PROBLEM, Perm.VIEW_PEOPLE, Perm.VISIT_PEOPLE}
+    ),
+    Role.DATA_OFFICER: frozenset(
+        _ALL_VIEW | {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.REVEAL_ID}
+    ),
+    # 儿童督导员: children's files, health and the mental-health referrals no one else sees.
+    Role.CHILD_SUPERVISOR: frozenset(
+        _ALL_VIEW | _PEOPLE_KEEPER | {Perm.VIEW_REFERRALS, Perm.RAISE_PROBLEM}
+    ),
 }

@@ -35,6 +35,7 @@ ORG_ACCOUNTS = (
     ("township_worker", Role.TOWNSHIP_WORKER, "凌云街道, where 凌云敬老院 stands"),
     ("volunteer", Role.VOLUNTEER, "乐山市嘉州志愿者协会, also paired with 凌云敬老院"),
     ("data_officer", Role.DATA_OFFICER, "the city"),
+    ("child_supervisor", Role.CHILD_SUPERVISOR, "市中区, where 凌云敬老院 stands"),
 )
 
 

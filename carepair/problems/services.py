@@ -168,8 +168,10 @@ def problem_raise(
     description: str = "",
     activity=None,
     photos=(),
+    source: str | None = None,
 ) -> Problem:
-    """Raise a problem at an institution or in a village (region)."""
+    """Raise a problem at an institution or in a village (region); `source` says where it
+    was found when the role does not (a household visit)."""
     if not actor.can(Perm.RAISE_PROBLEM):
         raise NotAllowed(_("Your role may not raise problems."))
     if institution is None and region is None:
@@ -200,7 +202,7 @@ def problem_raise(
         subcategory=subcategory,
         severity=severity,
         due_on=due_on,
-        source=_source_for(actor, activity),
+        source=source or _source_for(actor, activity),
         institution=institution,
         region=institution.region if institution is not None else region,
         activity=activity,

@@ -90,6 +90,9 @@ def build(s: State) -> None:
             for _ in range(max(2, -(-len(townships) // 3)))
         ]
         user(Role.DATA_OFFICER, org=home_affairs, region=region.code, county=county)
+        s.child_supervisors[county] = user(
+            Role.CHILD_SUPERVISOR, org=home_affairs, region=region.code, county=county
+        )
         for org in s.county_departments[county]:
             user(Role.LIAISON, org=org, county=county)
         for township in townships:
@@ -131,6 +134,7 @@ def _name_demo_accounts(s: State, leaders, data_officer) -> None:
     s.members[county_department.pk][0].username = "county_liaison"
     institution.staff[0].username = "institution_staff"
     institution.township.workers[0].username = "township_worker"
+    s.child_supervisors[institution.county].username = "child_supervisor"
     s.members[volunteers.pk][0].username = "volunteer"
     s.demo.update(
         institution=institution,

@@ -90,6 +90,7 @@ class State:
         self.city_admins: list = []
         self.county_admins: dict[str, list] = {}
         self.county_leaders: dict[str, list] = {}
+        self.child_supervisors: dict[str, object] = {}  # 儿童督导员, one per county
         self.leader_areas: dict[int, list[Township]] = {}  # leader pk -> townships
         self.demo: dict[str, object] = {}
         self.counts: dict[str, int] = {}

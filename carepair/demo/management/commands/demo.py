@@ -47,6 +47,10 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(f"CarePair 演示 · 数据库 {_describe_database()}")
 
+        from carepair.lib.vault import create_key_file, key_file
+
+        if create_key_file():
+            out.write(f"  已生成身份证号加密密钥：{key_file()}（请与数据库分开备份）")
         out.write("① 正在建立或升级数据库结构（migrate）…")
         t0 = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)

@@ -1,0 +1,42 @@
+"""Back office for the registry's settings: the visit rules (kept by the city) and the
+mental-health service points. People themselves are kept on the registry's pages, where
+numbers stay masked and every reveal is audited."""
+
+from django.contrib import admin
+
+from carepair.accounts.admin import RelatedOnly, ScopedAdmin, may_use_admin
+from carepair.accounts.scope import scope_of
+from carepair.people.models import ServicePoint, VisitRule
+
+
+@admin.register(VisitRule)
+class VisitRuleAdmin(ScopedAdmin):
+    list_display = ("name", "category", "also_category", "min_age", "every_days", "active")
+    list_filter = ("active", "category")
+    list_editable = ("every_days", "active")
+
+    def scoped(self, queryset, user):
+        # The rules are the city's: seen and changed by a city-wide back-office user.
+        return queryset if scope_of(user).citywide else queryset.none()
+
+    def _citywide(self, request) -> bool:
+        return may_use_admin(request) and scope_of(request.user).citywide
+
+    def has_module_permission(self, request):
+        return self._citywide(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._citywide(request)
+
+    def has_add_permission(self, request):
+        return self._citywide(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._citywide(request)
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "region", "contact", "phone")
+    list_filter = ("kind", ("region", RelatedOnly))
+    search_fields = ("name", "contact")
