@@ -17,8 +17,12 @@ def main(path: str) -> int:
         po = polib.pofile(str(po_path))
         filled = 0
         for entry in po:
-            if entry.msgid in wanted and (not entry.msgstr or "fuzzy" in entry.flags):
-                entry.msgstr = wanted[entry.msgid]
+            empty = not (entry.msgstr or any(entry.msgstr_plural.values()))
+            if entry.msgid in wanted and (empty or "fuzzy" in entry.flags):
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: wanted[entry.msgid]}  # Chinese has one form
+                else:
+                    entry.msgstr = wanted[entry.msgid]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                 entry.previous_msgid = None

@@ -16,6 +16,8 @@ from carepair.accounts.models import User
 from carepair.accounts.roles import Role
 from carepair.orgs.models import InstitutionType, Kind, Operator, Organisation
 from carepair.pairing.models import Pairing, Tier
+from carepair.people import rules
+from carepair.people.models import VisitRule
 from carepair.regions import leshan
 from carepair.regions.models import Level, Region
 
@@ -51,7 +53,9 @@ def photo(name: str = "photo.png", size=(8, 8), fmt: str = "PNG") -> SimpleUploa
 
 def build_personas(world) -> None:
     """Regions, organisations, pairings and the personas, set as attributes of `world`."""
-    leshan.load(Region)  # a transactional test's flush removes the migration's rows
+    # A transactional test's flush removes the migrations' rows: put them back.
+    leshan.load(Region)
+    rules.load(VisitRule)
     world.city = Region.objects.get(code="511100000000")
     world.county_a = Region.objects.get(code=COUNTY_A)
     world.county_b = Region.objects.get(code=COUNTY_B)

@@ -77,6 +77,19 @@ class User(AbstractUser):
             return True
         return perm in PERMISSIONS.get(self.role, ())
 
+    @property
+    def may(self) -> "_May":
+        """`can()` for templates: `{% if user.may.view_people %}`."""
+        return _May(self)
+
+
+class _May:
+    def __init__(self, user):
+        self._user = user
+
+    def __getitem__(self, perm: str) -> bool:
+        return self._user.can(perm)
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -3,17 +3,76 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Left
 from django.utils import timezone
 
+from carepair.lib.scoping import visible_or_404
 from carepair.people.models import CHILD_CATEGORIES, Category, Person, PersonCategory, Status
+from carepair.people.services import find_by_id_number
 
 
-def people_in(user, region_code: str | None = None):
-    from carepair.regions.models import in_region
+def person_list(user, filters: dict, today: datetime.date | None = None):
+    """The people in reach matching the list page's filters, with their current
+    categories (two queries a page)."""
+    today = today or timezone.localdate()
+    people = Person.objects.visible_to(user).select_related("region", "region__parent")
+    q = (filters.get("q") or "").strip()
+    if q:
+        by_number = find_by_id_number(user, q)
+        people = (
+            people.filter(pk__in=by_number.values("pk"))
+            if by_number is not None
+            else (people.filter(name__contains=q))
+        )
+    if filters.get("category"):
+        people = people.filter(
+            pk__in=PersonCategory.objects.current(today)
+            .filter(category=filters["category"])
+            .values("person_id")
+        )
+    if filters.get("status"):
+        people = people.filter(status=filters["status"])
+    if filters.get("township"):
+        people = people.filter(region__code__prefix=filters["township"].prefix)
+    if filters.get("due") == "week":
+        people = people.filter(next_visit_on__lte=today + datetime.timedelta(days=7))
+    elif filters.get("due") == "overdue":
+        people = people.filter(next_visit_on__lt=today)
+    if filters.get("mine"):
+        people = people.filter(visitor=user)
+    return people.prefetch_related(
+        Prefetch("categories", PersonCategory.objects.current(today), to_attr="current")
+    )
 
-    return in_region(Person.objects.visible_to(user), region_code)
+
+def person_detail(user, pk) -> Person:
+    """One person in reach, or 404 (the same answer as for no such person)."""
+    return visible_or_404(
+        Person.objects.select_related("region", "region__parent", "visitor"), user, pk=pk
+    )
+
+
+def person_rows(people):
+    """The list as Excel rows: the ID number masked, health left out."""
+    for p in people.iterator(chunk_size=2000):
+        yield [
+            p.name,
+            p.id_masked,
+            p.get_sex_display(),
+            p.birth_date,
+            p.age,
+            p.region.name,
+            p.region.parent.name if p.region.parent_id else "",
+            p.region_id,
+            p.get_living_display(),
+            p.get_status_display(),
+            "、".join(c.get_category_display() for c in p.current),
+            p.phone,
+            p.visit_every_days,
+            p.last_visit_on,
+            p.next_visit_on,
+        ]
 
 
 def due_visits(user, *, within_days: int = 7, today: datetime.date | None = None, mine=False):

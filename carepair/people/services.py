@@ -25,11 +25,13 @@ from carepair.people import idnumber
 from carepair.people.models import (
     CHILD_CATEGORIES,
     Category,
+    ChildArchive,
     HouseholdVisit,
     IdReveal,
     Person,
     PersonCategory,
     PersonHealth,
+    Referral,
     Status,
     VisitPhoto,
     VisitProblem,
@@ -462,3 +464,48 @@ def visit_record(
     ).update(last_visit_on=visited_on)
     plan_refresh(Person.objects.filter(pk=person.pk))
     return visit
+
+
+# --- children's files (一人一档) and referrals --------------------------------------------
+
+
+def _may_keep_archives(actor) -> None:
+    if not (actor.can(Perm.MANAGE_PEOPLE) or actor.can(Perm.VIEW_REFERRALS)):
+        raise NotAllowed(_("Your role may not keep children's files."))
+
+
+@changes_records
+@transaction.atomic
+def archive_save(*, actor, person: Person, **fields) -> ChildArchive:
+    """Create or update a child's file (school, parents away, care parent, risk)."""
+    _may_keep_archives(actor)
+    if age_on(person.birth_date, timezone.localdate()) >= ADULT_AGE:
+        raise ValidationError(_("A child's file is kept for children under 18."))
+    archive = ChildArchive.objects.filter(person=person).first() or ChildArchive(person=person)
+    for key, value in fields.items():
+        setattr(archive, key, value)
+    archive._history_user = actor
+    archive.full_clean(exclude=["person"])
+    archive.save()
+    return archive
+
+
+@transaction.atomic
+def referral_make(*, actor, person: Person, point, referred_on: datetime.date, reason: str):
+    """Refer a child to a mental-health service point (心理健康转介): restricted."""
+    if not actor.can(Perm.VIEW_REFERRALS):
+        raise NotAllowed(_("Your role may not make mental-health referrals."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the referral.")})
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": _("The date cannot be in the future.")})
+    referral = Referral(
+        person=person,
+        point=point,
+        referred_on=referred_on,
+        reason=reason.strip(),
+        referred_by=actor,
+    )
+    referral._history_user = actor
+    referral.save()
+    return referral

@@ -3,37 +3,17 @@ the back office."""
 
 from django.db import migrations
 
-RULES = [
-    # name, category, also category, from age, every (days)
-    ("独居高龄老人每周探访", "alone", "", 80, 7),
-    ("失能老人每两周探访", "disabled", "", None, 14),
-    ("独居老人每两周探访", "alone", "", None, 14),
-    ("特困供养人员每月探访", "extreme_hardship", "", None, 30),
-    ("半失能老人每月探访", "partly_disabled", "", None, 30),
-    ("高龄老人每月探访", "over_80", "", None, 30),
-    ("留守老人每月探访", "left_behind_elder", "", None, 30),
-    ("空巢老人每月探访", "empty_nest", "", None, 30),
-    ("孤儿每月探访", "orphan", "", None, 30),
-    ("事实无人抚养儿童每月探访", "unsupported_child", "", None, 30),
-    ("留守儿童每月探访", "left_behind_child", "", None, 30),
-    ("困境儿童每月探访", "child_in_difficulty", "", None, 30),
-    ("残疾儿童每月探访", "disabled_child", "", None, 30),
-    ("低保对象每季度探访", "dibao", "", None, 90),
-    ("低保边缘对象每季度探访", "near_dibao", "", None, 90),
-    ("计生特殊家庭每季度探访", "family_planning", "", None, 90),
-]
-
-
 def add_rules(apps, schema_editor):
-    VisitRule = apps.get_model("people", "VisitRule")
-    VisitRule.objects.bulk_create(
-        VisitRule(name=n, category=c, also_category=a, min_age=age, every_days=d)
-        for n, c, a, age, d in RULES
-    )
+    from carepair.people import rules
+
+    rules.load(apps.get_model("people", "VisitRule"))
 
 
 def remove_rules(apps, schema_editor):
-    apps.get_model("people", "VisitRule").objects.filter(name__in=[r[0] for r in RULES]).delete()
+    from carepair.people import rules
+
+    names = [r[0] for r in rules.RULES]
+    apps.get_model("people", "VisitRule").objects.filter(name__in=names).delete()
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,268 @@
+"""Forms of the registry's pages: they parse and check input; people.services writes."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from carepair.ledger.forms import PhotosField, RegionChoiceField, date_input, label
+from carepair.people.models import (
+    Category,
+    ChildArchive,
+    Condition,
+    Living,
+    Person,
+    Seen,
+    ServicePoint,
+    Status,
+    VisitorKind,
+)
+from carepair.problems.models import Category as ProblemCategory
+from carepair.problems.models import Severity
+from carepair.regions.models import Level, Region
+
+DAYS_TO_MEET_A_NEED = 14
+
+
+def villages_for(user):
+    """The villages and communities a user may register people in, with their township."""
+    return (
+        Region.objects.visible_to(user)
+        .filter(level=Level.VILLAGE)
+        .select_related("parent", "parent__parent")
+        .order_by("code")
+    )
+
+
+def townships_for(user):
+    return Region.objects.visible_to(user).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or ID number"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *Status.choices],
+        required=False,
+        initial=Status.ACTIVE,
+    )
+    township = RegionChoiceField(
+        label=_("Township"), queryset=Region.objects.none(), required=False, empty_label=_("All")
+    )
+    due = forms.ChoiceField(
+        label=_("Visits"),
+        choices=[("", _("All")), ("week", _("Due this week")), ("overdue", _("Overdue"))],
+        required=False,
+    )
+    mine = forms.BooleanField(label=_("Only the people I visit"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_for(user)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"status": Status.ACTIVE}
+        data = dict(self.cleaned_data)
+        if "status" not in self.data:
+            data["status"] = Status.ACTIVE
+        return data
+
+
+class PersonForm(forms.Form):
+    """Registration (登记): the ID number decides birth date and sex; they are shown back."""
+
+    name = forms.CharField(label=label(Person, "name"), max_length=64)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        help_text=_("18 characters, or an old 15-digit number; birth date and sex follow from it."),
+    )
+    birth_date = forms.DateField(
+        label=label(Person, "birth_date"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Optional: if given, it is checked against the ID number."),
+    )
+    region = RegionChoiceField(label=_("Village or community"), queryset=Region.objects.none())
+    phone = forms.CharField(label=label(Person, "phone"), max_length=32, required=False)
+    address = forms.CharField(label=label(Person, "address"), max_length=200, required=False)
+    household_address = forms.CharField(
+        label=label(Person, "household_address"), max_length=200, required=False
+    )
+    living = forms.ChoiceField(label=label(Person, "living"), choices=Living.choices)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories_from = forms.DateField(
+        label=_("Categories held since"), widget=date_input(), initial=timezone.localdate
+    )
+    source = forms.CharField(
+        label=_("Certified by"), max_length=64, required=False, help_text=_("e.g. 县民政局")
+    )
+    visitor_kind = forms.ChoiceField(
+        label=label(Person, "visitor_kind"),
+        choices=[("", "—"), *VisitorKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = villages_for(user)
+
+
+class PersonEditForm(forms.ModelForm):
+    region = RegionChoiceField(label=_("Village or community"), queryset=Region.objects.none())
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "phone",
+            "address",
+            "household_address",
+            "living",
+            "region",
+            "visitor_kind",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = villages_for(user)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=label(Person, "status"), choices=Status.choices)
+    on = forms.DateField(label=_("Since"), widget=date_input(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    start_on = forms.DateField(label=_("From"), widget=date_input(), initial=timezone.localdate)
+    source = forms.CharField(label=_("Certified by"), max_length=64, required=False)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the full number?"),
+        max_length=200,
+        help_text=_("Your name, the time and this reason are kept."),
+    )
+
+
+class ConditionField(forms.ChoiceField):
+    """Good / fair / poor as three large buttons a thumb can hit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Condition.choices,
+            widget=forms.RadioSelect(attrs={"class": "chips"}),
+            initial=Condition.GOOD,
+            **kwargs,
+        )
+
+
+class VisitForm(forms.Form):
+    """The door-knocking visit form, made for a phone (敲门行动)."""
+
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=date_input(), initial=timezone.localdate
+    )
+    seen = forms.ChoiceField(
+        label=_("Seen"),
+        choices=Seen.choices,
+        widget=forms.RadioSelect(attrs={"class": "chips"}),
+        initial=Seen.YES,
+    )
+    health = ConditionField(label=pgettext_lazy("person", "Health"))
+    safety = ConditionField(label=_("Safety at home"))
+    food = ConditionField(label=_("Food"))
+    mood = ConditionField(label=_("Mood"))
+    needs = forms.CharField(
+        label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = PhotosField(label=_("Photos"))
+    raise_problem = forms.BooleanField(
+        label=_("Raise the need as a problem to be fixed"), required=False
+    )
+    problem_title = forms.CharField(label=_("Problem"), max_length=200, required=False)
+    problem_category = forms.ChoiceField(
+        label=_("Problem category"), choices=ProblemCategory.choices, required=False
+    )
+    problem_severity = forms.TypedChoiceField(
+        label=_("Severity"), choices=Severity.choices, coerce=int, initial=Severity.MEDIUM
+    )
+    problem_due_on = forms.DateField(
+        label=_("Fix by"),
+        widget=date_input(),
+        required=False,
+        initial=lambda: timezone.localdate() + datetime.timedelta(days=DAYS_TO_MEET_A_NEED),
+    )
+
+    def __init__(self, *args, can_raise: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_raise = can_raise
+        if not can_raise:
+            for name in [n for n in self.fields if n.startswith("problem") or n == "raise_problem"]:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.can_raise and data.get("raise_problem"):
+            if not data.get("problem_title"):
+                self.add_error("problem_title", _("Say in a few words what must be fixed."))
+            if not data.get("problem_category"):
+                self.add_error("problem_category", _("Choose the problem's category."))
+            if not data.get("problem_due_on"):
+                self.add_error("problem_due_on", _("Give the date it must be fixed by."))
+        return data
+
+
+class ArchiveForm(forms.ModelForm):
+    class Meta:
+        model = ChildArchive
+        fields = [
+            "school",
+            "grade",
+            "class_teacher",
+            "teacher_phone",
+            "schooling",
+            "father_work",
+            "father_phone",
+            "father_home",
+            "mother_work",
+            "mother_phone",
+            "mother_home",
+            "risk",
+            "risk_reasons",
+        ]
+        widgets = {"risk": forms.RadioSelect(attrs={"class": "chips"})}
+
+
+class ReferralForm(forms.Form):
+    point = forms.ModelChoiceField(label=_("Service point"), queryset=ServicePoint.objects.none())
+    referred_on = forms.DateField(
+        label=_("Referred on"), widget=date_input(), initial=timezone.localdate
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = ServicePoint.objects.visible_to(user)
