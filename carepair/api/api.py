@@ -8,7 +8,15 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from carepair.api import activities, errors, organisations, pairings, problems, summary
+from carepair.api import (
+    activities,
+    errors,
+    organisations,
+    pairings,
+    people,
+    problems,
+    summary,
+)
 from carepair.api.auth import ApiTokenAuth
 
 DESCRIPTION = """\
@@ -43,5 +51,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (organisations, pairings, activities, problems, summary):
+for module in (organisations, pairings, activities, problems, people, summary):
     api.add_router("", module.router)
