@@ -457,6 +457,20 @@ class RegistrationTest(PeopleApiTestCase):
                 )
                 self.assertEqual(set(errors), set(fields))
 
+    def test_the_visitor_is_someone_in_reach_who_records_visits(self):
+        body = self.registration(visitor_id=self.township_worker.pk, visitor_kind="township_worker")
+        response = self.post(self.township_worker, "/people", body)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(response.json()["visitor_id"], self.township_worker.pk)
+        for visitor in (self.county_b_worker, self.leader):  # out of reach; no visits
+            with self.subTest(visitor=visitor.username):
+                body = self.registration(
+                    id_number=id_for("511102", years_ago(66), 9), visitor_id=visitor.pk
+                )
+                self.assertNothingWritten(
+                    self.post(self.county_a_worker, "/people", body), "visitor_id"
+                )
+
     def test_a_duplicate_says_so_on_the_id_number(self):
         self.post(self.township_worker, "/people", self.registration())
         errors = self.assertNothingWritten(
