@@ -35,6 +35,13 @@ ENDPOINTS = {
     ("post", "/api/v1/problems/{id}/resolve"),
     ("post", "/api/v1/problems/{id}/verify"),
     ("post", "/api/v1/problems/{id}/reopen"),
+    ("get", "/api/v1/people"),
+    ("post", "/api/v1/people"),
+    ("get", "/api/v1/people/{id}"),
+    ("post", "/api/v1/people/{id}/reveal"),
+    ("get", "/api/v1/people/{id}/visits"),
+    ("post", "/api/v1/people/{id}/visits"),
+    ("get", "/api/v1/visits/due"),
     ("get", "/api/v1/summary"),
 }
 

@@ -8,7 +8,15 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from carepair.api import activities, errors, organisations, pairings, problems, summary
+from carepair.api import (
+    activities,
+    errors,
+    organisations,
+    pairings,
+    people,
+    problems,
+    summary,
+)
 from carepair.api.auth import ApiTokenAuth
 
 DESCRIPTION = """\
@@ -22,6 +30,11 @@ a record outside their scope answers 404, as a missing one does.
 Errors carry `detail`; bad input (422) also carries `errors`, one list of messages per
 field. Messages follow `Accept-Language` (Chinese by default). Money is given and
 returned as integer fen or as a decimal string of yuan, never as a float.
+
+**People in need.** Identity numbers are masked (first 6 and last 4 characters) in every
+answer; only `POST /people/{id}/reveal` returns a full number, to roles that may see it,
+and every reveal is audited. Health notes and referrals are given only to roles that may
+read them: for the others the key is absent, not null.
 """
 
 
@@ -43,5 +56,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (organisations, pairings, activities, problems, summary):
+for module in (organisations, pairings, activities, problems, people, summary):
     api.add_router("", module.router)

@@ -306,17 +306,31 @@ def _number(person: Person) -> str:
     return vault().decrypt(person.id_cipher)
 
 
+@dataclass(frozen=True)
+class Revealed:
+    number: str
+    audit: IdReveal
+
+
 @transaction.atomic
-def id_reveal(*, actor, person: Person, reason: str, address: str | None = None) -> str:
-    """The full ID number, for a role that needs it, with a stated reason; every reveal is
-    kept (查看留痕)."""
+def id_reveal_audited(
+    *, actor, person: Person, reason: str, address: str | None = None
+) -> Revealed:
+    """The full ID number, for a role that needs it, with a stated reason, and the audit
+    entry that keeps the reveal (查看留痕)."""
     if not actor.can(Perm.REVEAL_ID):
         raise NotAllowed(_("Your role may not see full ID numbers."))
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why you need the full number.")})
-    IdReveal.objects.create(person=person, user=actor, reason=reason[:200], address=address)
-    return _number(person)
+    audit = IdReveal.objects.create(person=person, user=actor, reason=reason[:200], address=address)
+    return Revealed(number=_number(person), audit=audit)
+
+
+def id_reveal(*, actor, person: Person, reason: str, address: str | None = None) -> str:
+    """The full ID number, for a role that needs it, with a stated reason; every reveal is
+    kept (查看留痕)."""
+    return id_reveal_audited(actor=actor, person=person, reason=reason, address=address).number
 
 
 def find_by_id_number(user, raw: str):
