@@ -37,6 +37,7 @@ ENDPOINTS = {
     ("post", "/api/v1/problems/{id}/reopen"),
     ("get", "/api/v1/people"),
     ("post", "/api/v1/people"),
+    ("post", "/api/v1/people/lookup"),
     ("get", "/api/v1/people/{id}"),
     ("post", "/api/v1/people/{id}/reveal"),
     ("get", "/api/v1/people/{id}/visits"),

@@ -75,7 +75,9 @@ class PeopleApiTestCase(ApiTestCase, PeopleTestCase):
         text = response.content.decode()
         for person in people or Person.objects.all():
             number = self.number(person)
-            for secret in (number, number.lower(), person.id_cipher, person.id_hash):
+            # The birth date is the part of the number the mask hides.
+            born = (person.birth_date.isoformat(), f"{person.birth_date:%Y%m%d}")
+            for secret in (number, number.lower(), person.id_cipher, person.id_hash, *born):
                 self.assertNotIn(secret, text, response.request["PATH_INFO"])
 
     def registration(self, **changes) -> dict:
@@ -106,7 +108,7 @@ class MaskingTest(PeopleApiTestCase):
             self.volunteer,
             self.county_b_worker,
         ]
-        paths = ["/people", "/visits/due?within=365", f"/people?id_number={MISSING}"]
+        paths = ["/people", "/visits/due?within=365"]
         for person in Person.objects.all():
             paths += [f"/people/{person.pk}", f"/people/{person.pk}/visits"]
         self.post(self.township_worker, f"/people/{self.elder.pk}/visits", VISIT)
@@ -148,11 +150,11 @@ class MaskingTest(PeopleApiTestCase):
         number = self.number(self.elder)
         for given in (number, number.lower(), f"{number[:6]} {number[6:14]} {number[14:]}"):
             with self.subTest(given=given):
-                response = self.get(self.township_worker, "/people", id_number=given)
-                self.assertEqual(self.ids(response), {self.elder.pk})
+                response = self.post(self.township_worker, "/people/lookup", {"id_number": given})
+                self.assertEqual({p["id"] for p in response.json()}, {self.elder.pk})
                 self.assertNoFullNumber(response)
         mistyped = number[:-1] + ("0" if number[-1] != "0" else "1")
-        response = self.get(self.township_worker, "/people", id_number=mistyped)
+        response = self.post(self.township_worker, "/people/lookup", {"id_number": mistyped})
         self.assertInvalid(response, "id_number")
         self.assertNotIn(mistyped, response.content.decode())
         self.assertNotIn(mistyped[6:14], response.content.decode())
@@ -267,7 +269,12 @@ class RevealTest(PeopleApiTestCase):
         self.assertEqual(response.status_code, 200, response.content)
         entry = IdReveal.objects.get()
         self.assertEqual(
-            response.json(), {"id_number": self.number(self.elder), "audit_id": entry.pk}
+            response.json(),
+            {
+                "id_number": self.number(self.elder),
+                "birth_date": self.elder.birth_date.isoformat(),
+                "audit_id": entry.pk,
+            },
         )
         self.assertEqual(
             (entry.person, entry.user, entry.reason, entry.address),
@@ -325,11 +332,14 @@ class ScopeTest(PeopleApiTestCase):
         for params in (
             {"region": "511102"},
             {"q": "王秀英"},
-            {"id_number": self.number(self.elder)},
         ):
             with self.subTest(params=params):
                 response = self.get(self.county_b_worker, "/people", **params)
                 self.assertEqual(response.json(), {"items": [], "count": 0})
+        found = self.post(
+            self.county_b_worker, "/people/lookup", {"id_number": self.number(self.elder)}
+        )
+        self.assertEqual(found.json(), [])
         due = self.get(self.county_b_worker, "/visits/due", within=365)
         self.assertEqual(self.ids(due), {self.elder_b.pk})
         self.assertEqual(
@@ -421,7 +431,8 @@ class RegistrationTest(PeopleApiTestCase):
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()
         person = Person.objects.get(pk=body["id"])
-        self.assertEqual((body["sex"], body["birth_date"]), ("F", years_ago(70).isoformat()))
+        self.assertEqual((body["sex"], body["age"]), ("F", 70))
+        self.assertNotIn("birth_date", body)  # with the masked number it gives the number
         self.assertEqual(body["id_number_masked"], person.id_masked)
         self.assertEqual(body["categories"][0]["category"], "dibao")
         self.assertEqual(body["visit_plan"]["every_days"], 90)

@@ -40,8 +40,15 @@ class PeoplePagesTest(PeopleTestCase):
                     book = load_workbook(io.BytesIO(body), read_only=True)
                     body = repr([list(r) for r in book.active.iter_rows(values_only=True)]).encode()
                 for person in (self.elder, self.child):
-                    with self.subTest(user=user.username, url=url):
-                        self.assertNotIn(self.number(person).encode(), body)
+                    # Nor the birth date: its digits are the part the mask hides.
+                    secrets = (
+                        self.number(person),
+                        person.birth_date.isoformat(),
+                        f"{person.birth_date:%Y%m%d}",
+                    )
+                    for secret in secrets:
+                        with self.subTest(user=user.username, url=url, secret=secret[:4]):
+                            self.assertNotIn(secret.encode(), body)
         self.login(self.township_worker)
         self.assertContains(self.client.get(f"/people/{self.elder.pk}/"), self.elder.id_masked)
 
@@ -137,11 +144,20 @@ class PeoplePagesTest(PeopleTestCase):
                 self.assertEqual(self.client.get("/people/").status_code, 403)
                 self.assertEqual(self.client.get(f"/people/{self.elder.pk}/").status_code, 403)
 
-    def test_search_by_name_or_full_id_number(self):
+    def test_search_by_full_id_number_is_a_post_and_finds_the_person(self):
         self.login(self.township_worker)
-        by_number = self.client.get("/people/", {"q": self.number(self.child).lower()})
-        self.assertContains(by_number, self.child.name)
-        self.assertNotContains(by_number, self.elder.name)
+        by_number = self.client.post("/people/find/", {"q": self.number(self.child).lower()})
+        self.assertRedirects(by_number, f"/people/{self.child.pk}/")
+        self.login(self.county_b_worker)
+        elsewhere = self.client.post("/people/find/", {"q": self.number(self.child)})
+        self.assertEqual(elsewhere.status_code, 200)
+        self.assertNotContains(elsewhere, self.child.name)
+        self.assertNotContains(elsewhere, self.number(self.child))
+
+    def test_search_by_name(self):
+        self.login(self.township_worker)
+        by_name_post = self.client.post("/people/find/", {"q": "王秀"})
+        self.assertRedirects(by_name_post, "/people/?q=%E7%8E%8B%E7%A7%80")
         by_name = self.client.get("/people/", {"q": "王秀"})
         self.assertContains(by_name, self.elder.name)
         self.assertNotContains(by_name, self.child.name)

@@ -109,7 +109,8 @@ class PersonOut(Restricted):
     name: str
     id_number_masked: str = Field(..., description="First 6 and last 4 characters shown.")
     sex: one_of(Sex)
-    birth_date: datetime.date
+    # No birth date: its eight digits are exactly what the mask hides (it comes with a
+    # reveal).
     age: int
     region_code: str
     region_name: str
@@ -256,6 +257,9 @@ class PersonDetailOut(PersonOut):
 
 class RevealOut(Schema):
     id_number: str = Field(..., description="The full number (18 characters).")
+    birth_date: datetime.date = Field(
+        ..., description="Shown only here: with the masked number it would give the number."
+    )
     audit_id: int = Field(..., description="The audit entry that records this reveal.")
 
 
@@ -316,9 +320,10 @@ class PersonFilter(Schema):
         "or `overdue`: only visits past their date.",
     )
     q: str | None = Field(None, max_length=64, description="Part of the name.")
-    id_number: str | None = Field(
-        None, max_length=32, description="The exact ID number (18 or 15 characters)."
-    )
+
+
+class LookupIn(Schema):
+    id_number: str = Field(..., max_length=32, description="The exact ID number (18 or 15).")
 
 
 class DueFilter(Schema):
@@ -434,12 +439,6 @@ def person_list(request, filters: Query[PersonFilter]):
     user = user_of(request)
     _may_list(user)
     queryset = in_region(people(user), filters.region)
-    if filters.id_number:
-        found = services.find_by_id_number(user, filters.id_number)
-        if found is None:
-            # The message names no digit of what was sent.
-            raise ValidationError({"id_number": _("Enter a valid ID number.")})
-        queryset = queryset.filter(pk__in=found.values("pk"))
     if filters.category:
         held = PersonCategory.objects.current().filter(
             person=OuterRef("pk"), category=filters.category
@@ -457,6 +456,23 @@ def person_list(request, filters: Query[PersonFilter]):
     if filters.q:
         queryset = queryset.filter(name__icontains=filters.q.strip())
     return queryset
+
+
+@router.post(
+    "/people/lookup",
+    response={200: list[PersonOut], **WRITE_ERRORS},
+    summary="Find a person by the exact ID number",
+)
+def person_lookup(request, payload: LookupIn):
+    """The person in reach with this number (a list of none or one). A POST, so that the
+    number stays out of addresses, server logs and proxies; the answer shows it masked."""
+    user = user_of(request)
+    _may_list(user)
+    found = services.find_by_id_number(user, payload.id_number)
+    if found is None:
+        # The message names no digit of what was sent.
+        raise ValidationError({"id_number": _("Enter a valid ID number.")})
+    return list(people(user).filter(pk__in=found.values("pk")))
 
 
 @router.get(
@@ -567,7 +583,11 @@ def person_reveal(request, id: int, payload: RevealIn):
         reason=payload.reason,
         address=request.META.get("REMOTE_ADDR") or None,
     )
-    return {"id_number": revealed.number, "audit_id": revealed.audit.pk}
+    return {
+        "id_number": revealed.number,
+        "birth_date": person.birth_date,
+        "audit_id": revealed.audit.pk,
+    }
 
 
 # A need's fields, as the problem service names them, and where they are in the request.

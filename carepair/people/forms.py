@@ -42,7 +42,7 @@ def townships_for(user):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or ID number"),
+        label=_("Name"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("find/", views.person_find, name="find"),
     path("due/", views.due_list, name="due"),
     path("alerts/", views.alerts_page, name="alerts"),
     path("<int:pk>/", views.person_detail, name="detail"),

@@ -4,11 +4,13 @@ that need them), registration, the door-knocking visit form for a phone, what is
 and alerts. Views parse, call a selector or a service, and render."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -76,7 +78,6 @@ def person_list(request):
                 _("Name"),
                 _("ID number (masked)"),
                 _("Sex"),
-                _("Birth date"),
                 _("Age"),
                 _("Village or community"),
                 _("Township"),
@@ -100,6 +101,33 @@ def person_list(request):
             "today": timezone.localdate(),
             "can_register": request.user.can(Perm.MANAGE_PEOPLE),
             "can_export": request.user.can(Perm.EXPORT),
+        },
+    )
+
+
+@login_required
+@require_POST
+@_refused
+def person_find(request):
+    """The search box: an ID number is looked up here, from a POST, so that it stays out
+    of addresses, browser history and server logs; a name goes on to the list."""
+    _needs(request, Perm.VIEW_PEOPLE)
+    q = (request.POST.get("q") or "").strip()
+    found = services.find_by_id_number(request.user, q)
+    if found is None:
+        return redirect(f"{reverse('people:list')}?{urlencode({'q': q})}" if q else "people:list")
+    people = selectors.person_list(request.user, {}).filter(pk__in=found.values("pk"))
+    if len(people) == 1:
+        return redirect("people:detail", pk=people[0].pk)
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": PersonFilterForm(user=request.user),
+            "page": paginate(request, people),
+            "today": timezone.localdate(),
+            "by_number": True,
+            "can_register": request.user.can(Perm.MANAGE_PEOPLE),
         },
     )
 
