@@ -249,3 +249,75 @@ class PeoplePagesTest(PeopleTestCase):
         self.assertRedirects(response, f"/people/{self.child.pk}/")
         self.assertEqual(ChildArchive.objects.get(person=self.child).school, "凌云小学")
         self.assertEqual(self.client.get(f"/people/{self.elder.pk}/archive/").status_code, 200)
+
+
+class ContactsHealthVisitorTest(PeopleTestCase):
+    def test_contacts_are_added_and_removed_by_the_registry_keepers_only(self):
+        data = {"kind": "guardian", "name": "李建国", "relation": "祖父", "phone": "13900002222"}
+        self.login(self.volunteer)
+        self.assertEqual(
+            self.client.post(f"/people/{self.elder.pk}/contacts/", data).status_code, 403
+        )
+        self.login(self.county_b_worker)
+        self.assertEqual(
+            self.client.post(f"/people/{self.child.pk}/contacts/", data).status_code, 404
+        )
+        self.login(self.township_worker)
+        response = self.client.post(f"/people/{self.child.pk}/contacts/", data)
+        self.assertRedirects(response, f"/people/{self.child.pk}/")
+        contact = self.child.contacts.get()
+        self.assertContains(self.client.get(f"/people/{self.child.pk}/"), "李建国")
+        url = f"/people/{self.child.pk}/contacts/{contact.pk}/remove/"
+        self.login(self.county_b_worker)
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.login(self.township_worker)
+        self.assertRedirects(self.client.post(url), f"/people/{self.child.pk}/")
+        self.assertFalse(self.child.contacts.exists())
+
+    def test_health_notes_are_written_only_by_roles_that_may_read_them(self):
+        data = {"conditions": "糖尿病", "disability_grade": "2", "mental_health": ""}
+        url = f"/people/{self.elder.pk}/health/"
+        from carepair.accounts.roles import Role
+        from tests.base import make_user
+
+        officer = make_user("officer_a", Role.DATA_OFFICER, region=self.county_a)
+        for user in (officer, self.leader, self.volunteer):
+            self.login(user)
+            with self.subTest(user.username):
+                self.assertEqual(self.client.post(url, data).status_code, 403)
+        self.login(self.county_b_worker)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.login(self.township_worker)
+        self.assertRedirects(self.client.post(url, data), f"/people/{self.elder.pk}/")
+        self.elder.health.refresh_from_db()
+        self.assertEqual(
+            (self.elder.health.conditions, self.elder.health.disability_grade), ("糖尿病", 2)
+        )
+
+    def test_an_assigned_visitor_must_be_in_reach_and_visit(self):
+        from carepair.accounts.roles import Role
+        from tests.base import make_user
+
+        stranger = make_user("township_b", Role.TOWNSHIP_WORKER, region=self.township_b)
+        self.login(self.township_worker)
+        base = {
+            "name": self.elder.name,
+            "phone": "",
+            "address": "",
+            "household_address": "",
+            "living": "alone",
+            "region": self.village_a.pk,
+            "visitor_kind": "volunteer",
+        }
+        response = self.client.post(
+            f"/people/{self.elder.pk}/edit/", {**base, "visitor": stranger.pk}
+        )
+        self.assertEqual(response.status_code, 200)  # the choice is refused on the form
+        self.elder.refresh_from_db()
+        self.assertEqual(self.elder.visitor, self.volunteer)
+        response = self.client.post(
+            f"/people/{self.elder.pk}/edit/", {**base, "visitor": self.township_worker.pk}
+        )
+        self.assertRedirects(response, f"/people/{self.elder.pk}/")
+        self.elder.refresh_from_db()
+        self.assertEqual(self.elder.visitor, self.township_worker)

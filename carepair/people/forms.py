@@ -12,13 +12,16 @@ from carepair.people.models import (
     Category,
     ChildArchive,
     Condition,
+    Contact,
     Living,
     Person,
+    PersonHealth,
     Seen,
     ServicePoint,
     Status,
     VisitorKind,
 )
+from carepair.people.services import visitors_for
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Severity
 from carepair.regions.models import Level, Region
@@ -124,8 +127,16 @@ class PersonForm(forms.Form):
         self.fields["region"].queryset = villages_for(user)
 
 
+class VisitorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.username}（{obj.get_role_display()}）"
+
+
 class PersonEditForm(forms.ModelForm):
     region = RegionChoiceField(label=_("Village or community"), queryset=Region.objects.none())
+    visitor = VisitorChoiceField(
+        label=label(Person, "visitor"), queryset=Region.objects.none(), required=False
+    )
 
     class Meta:
         model = Person
@@ -136,12 +147,26 @@ class PersonEditForm(forms.ModelForm):
             "household_address",
             "living",
             "region",
+            "visitor",
             "visitor_kind",
         ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = villages_for(user)
+        self.fields["visitor"].queryset = visitors_for(user).order_by("username")
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["kind", "name", "relation", "phone", "age", "health"]
+
+
+class HealthForm(forms.ModelForm):
+    class Meta:
+        model = PersonHealth
+        fields = ["conditions", "disability_type", "disability_grade", "self_care", "mental_health"]
 
 
 class StatusForm(forms.Form):

@@ -26,6 +26,7 @@ from carepair.people.models import (
     CHILD_CATEGORIES,
     Category,
     ChildArchive,
+    Contact,
     HouseholdVisit,
     IdReveal,
     Person,
@@ -142,6 +143,31 @@ def _may_manage(actor) -> None:
         raise NotAllowed(_("Your role may not change the registry of people in need."))
 
 
+def _check_visitor(actor, visitor) -> None:
+    """An assigned visitor is an active account whose role visits: one the actor may see,
+    or a volunteer (volunteers' organisations serve the whole city)."""
+    if visitor is None:
+        return
+    if not (
+        visitor.is_active
+        and visitor.can(Perm.VISIT_PEOPLE)
+        and visitors_for(actor).filter(pk=visitor.pk).exists()
+    ):
+        raise ValidationError({"visitor": _("Choose a visitor from your area whose role visits.")})
+
+
+def visitors_for(actor):
+    """The accounts an actor may make someone's assigned visitor."""
+    from carepair.accounts.models import User
+    from carepair.accounts.roles import PERMISSIONS, Role
+
+    roles = [role for role, perms in PERMISSIONS.items() if Perm.VISIT_PEOPLE in perms]
+    reach = User.objects.visible_to(actor).filter(role__in=roles) | User.objects.filter(
+        role=Role.VOLUNTEER
+    )
+    return reach.filter(is_active=True).distinct()
+
+
 def duplicate_of(number: str) -> Person | None:
     """The person already registered with this (parsed) ID number, if any."""
     return Person.objects.filter(id_hash=vault().digest(number)).first()
@@ -172,6 +198,7 @@ def person_register(
         name=name, id_number=id_number, sex=sex, birth_date=birth_date, categories=categories
     )
     _check_place(actor, region)
+    _check_visitor(actor, visitor)
     keys = vault()
     if Person.objects.filter(id_hash=keys.digest(checked.id.number)).exists():
         raise ValidationError(
@@ -229,6 +256,8 @@ def person_update(*, actor, person: Person, region=None, **changes) -> Person:
     if region is not None and region.pk != person.region_id:
         _check_place(actor, region)
         person.region = region
+    if "visitor" in changes and changes["visitor"] != person.visitor:
+        _check_visitor(actor, changes["visitor"])
     for key, value in changes.items():
         setattr(person, key, value.strip() if isinstance(value, str) else value)
     if not person.name:
@@ -523,3 +552,42 @@ def referral_make(*, actor, person: Person, point, referred_on: datetime.date, r
     referral._history_user = actor
     referral.save()
     return referral
+
+
+# --- contacts and health ------------------------------------------------------------------
+
+
+@changes_records
+@transaction.atomic
+def contact_add(*, actor, person: Person, **fields) -> Contact:
+    """A guardian, an emergency contact or a care parent (监护人、紧急联系人、代理家长)."""
+    _may_manage(actor)
+    contact = Contact(person=person, **fields)
+    contact._history_user = actor
+    contact.full_clean(exclude=["person"])
+    contact.save()
+    return contact
+
+
+@changes_records
+@transaction.atomic
+def contact_remove(*, actor, contact: Contact) -> None:
+    _may_manage(actor)
+    contact._history_user = actor
+    contact.delete()
+
+
+@changes_records
+@transaction.atomic
+def health_save(*, actor, person: Person, **fields) -> PersonHealth:
+    """Health, disability and mental-health notes: only roles that may read them write them."""
+    _may_manage(actor)
+    if not actor.can(Perm.VIEW_HEALTH):
+        raise NotAllowed(_("Your role may not see or change health notes."))
+    health = PersonHealth.objects.filter(person=person).first() or PersonHealth(person=person)
+    for key, value in fields.items():
+        setattr(health, key, value)
+    health._history_user = actor
+    health.full_clean(exclude=["person"])
+    health.save()
+    return health

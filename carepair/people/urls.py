@@ -18,6 +18,9 @@ urlpatterns = [
     path("<int:pk>/categories/<int:held>/end/", views.category_end, name="category_end"),
     path("<int:pk>/visit/", views.visit_create, name="visit"),
     path("<int:pk>/archive/", views.archive_edit, name="archive"),
+    path("<int:pk>/health/", views.health_edit, name="health"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/contacts/<int:contact>/remove/", views.contact_remove, name="contact_remove"),
     path("<int:pk>/referrals/", views.referral_create, name="referral"),
     path("visit-photos/<int:pk>/", views.visit_photo, name="visit_photo"),
 ]

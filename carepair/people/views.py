@@ -24,6 +24,8 @@ from carepair.people import selectors, services
 from carepair.people.forms import (
     ArchiveForm,
     CategoryForm,
+    ContactForm,
+    HealthForm,
     PersonEditForm,
     PersonFilterForm,
     PersonForm,
@@ -34,6 +36,7 @@ from carepair.people.forms import (
 )
 from carepair.people.models import (
     ChildArchive,
+    Contact,
     HouseholdVisit,
     PersonCategory,
     PersonHealth,
@@ -167,6 +170,7 @@ def _person_page(request, person, *, revealed: str = "", forms: dict | None = No
             "status_form": forms.get("status") or StatusForm(initial={"status": person.status}),
             "category_form": forms.get("category") or CategoryForm(),
             "referral_form": forms.get("referral") or ReferralForm(user=user),
+            "contact_form": forms.get("contact") or ContactForm(),
         },
         status=status,
     )
@@ -227,6 +231,7 @@ def person_edit(request, pk: int):
                 person=person,
                 region=data["region"],
                 **{k: data[k] for k in ("name", "phone", "address", "household_address", "living")},
+                visitor=data["visitor"],
                 visitor_kind=data["visitor_kind"],
             )
         except ValidationError as exc:
@@ -478,3 +483,55 @@ def referral_create(request, pk: int):
             messages.success(request, _("The referral has been recorded."))
             return redirect("people:detail", pk=person.pk)
     return _person_page(request, person, forms={"referral": form}, status=422)
+
+
+@login_required
+@require_POST
+@_refused
+def contact_add(request, pk: int):
+    person = selectors.person_detail(request.user, pk)
+    _needs(request, Perm.MANAGE_PEOPLE)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact has been added."))
+            return redirect("people:detail", pk=person.pk)
+    return _person_page(request, person, forms={"contact": form}, status=422)
+
+
+@login_required
+@require_POST
+@_refused
+def contact_remove(request, pk: int, contact: int):
+    person = selectors.person_detail(request.user, pk)
+    _needs(request, Perm.MANAGE_PEOPLE)
+    try:
+        found = Contact.objects.get(pk=contact, person=person)
+    except Contact.DoesNotExist as exc:
+        raise Http404 from exc
+    services.contact_remove(actor=request.user, contact=found)
+    messages.success(request, _("The contact has been removed."))
+    return redirect("people:detail", pk=person.pk)
+
+
+@login_required
+@_refused
+def health_edit(request, pk: int):
+    person = selectors.person_detail(request.user, pk)
+    _needs(request, Perm.VIEW_HEALTH)
+    _needs(request, Perm.MANAGE_PEOPLE)
+    health = PersonHealth.objects.filter(person=person).first()
+    form = HealthForm(request.POST or None, instance=health)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.health_save(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The health notes have been saved."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/health_form.html", {"form": form, "person": person})
