@@ -238,3 +238,19 @@ class AlertsTest(PeopleTestCase):
         self.assertEqual(mine.deceased_with_categories, [])  # county B is not in reach
         city = alerts(self.fresh(self.city_admin))
         self.assertEqual(city.deceased_with_categories, [self.elder_b])
+
+
+class RefreshPlansCommandTest(PeopleTestCase):
+    def test_the_nightly_command_catches_up_with_ages_and_rules(self):
+        import io
+
+        from django.core.management import call_command
+
+        from carepair.people.models import VisitRule
+
+        VisitRule.objects.filter(category=Category.EXTREME_HARDSHIP).update(every_days=10)
+        out = io.StringIO()
+        call_command("people", "refresh-plans", stdout=out)
+        self.assertIn("1 changed", out.getvalue())
+        self.elder_b.refresh_from_db()
+        self.assertEqual(self.elder_b.visit_every_days, 10)

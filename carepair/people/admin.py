@@ -7,6 +7,7 @@ from django.contrib import admin
 from carepair.accounts.admin import RelatedOnly, ScopedAdmin, may_use_admin
 from carepair.accounts.scope import scope_of
 from carepair.people.models import ServicePoint, VisitRule
+from carepair.people.services import plan_refresh
 
 
 @admin.register(VisitRule)
@@ -33,6 +34,11 @@ class VisitRuleAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return self._citywide(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Everyone's interval may follow from this rule: the plans are worked out again.
+        plan_refresh()
 
 
 @admin.register(ServicePoint)
