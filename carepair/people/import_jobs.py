@@ -34,7 +34,7 @@ def rows_in(data: bytes, filename: str) -> int:
 
 def job_create(*, actor, upload, good_rows_only: bool, duplicates: str) -> ImportJob:
     """Keep the uploaded file as a job, then import it now (a small file) or enqueue it."""
-    imports._may_import(actor)
+    imports.may_import(actor)
     name = Path(upload.name or "").name
     if not name.lower().endswith(SUFFIXES):
         raise ValidationError({"file": _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")})

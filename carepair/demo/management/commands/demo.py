@@ -1,5 +1,6 @@
 """`carepair demo [--port P] [--no-serve]`: set up the configured database, fill it with
-the synthetic Leshan if it is empty, show the demo accounts and serve the system."""
+the synthetic Leshan if it is empty, show the demo accounts and serve the system, with a
+worker for background jobs (`carepair db_worker`, a subprocess) beside the server."""
 
 import subprocess
 import sys
