@@ -256,6 +256,13 @@ class RejectedWholeTests(ImportTestCase):
             self.assertNotIn(f"{n[6:10]}-{n[10:12]}-{n[12:14]}", text)
             self.assertIn(idnumber.mask(n), text)
 
+    def test_a_number_typed_into_another_column_is_not_echoed_in_the_workbook(self):
+        number = id_for("511102", datetime.date(1950, 5, 6), 47)
+        outcome = self.reject(row("沈某", number, 联系电话=number))
+        text = " ".join(str(c) for r in cells_of(imports.report_workbook(outcome)) for c in r)
+        self.assertIn("联系电话", text)
+        self.assertNotIn(number, text)
+
     def test_with_good_rows_only_the_good_rows_are_written_and_the_bad_reported(self):
         rows = [*self.good_rows(), row("吴大妈", "123")]
         path = write_xlsx(self.dir / "people.xlsx", rows)

@@ -33,7 +33,9 @@ from carepair.regions.models import Level, Region
 PROGRESS_EVERY = 2000  # rows between two progress reports
 _SPLIT = re.compile(r"[;；,，、\n]+")
 _ITEM = re.compile(r"^(?P<word>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
-_PHONE = re.compile(r"^[0-9+\-() ]{5,32}$")
+# A mobile (11 digits) or a landline with its area code, perhaps with +86, dashes,
+# spaces or brackets: 7 to 13 digits in all.
+_PHONE = re.compile(r"^(?:\+?86[ -]?)?(?:[ ()-]*[0-9]){7,13}[ ()-]*$")
 
 
 @dataclass
@@ -232,6 +234,8 @@ class _RowChecker:
                 p.id_masked = masked
                 if p.column == BY_KEY["id_number"].header:
                     p.value = masked
+                # An ID number typed into another column is not echoed either.
+                p.value = _scrub(p.value, text["id_number"])
                 p.reason = _scrub(p.reason, text["id_number"])
             return None, problems
         number = checked.id.number
@@ -267,7 +271,9 @@ def _masked(raw: str) -> str:
 def _scrub(reason: str, raw: str) -> str:
     """The reason without the birth date digits of the row's ID number: with the masked
     number beside it, they would give the whole number back."""
-    number = idnumber.normalise(raw)
+    typed = number = idnumber.normalise(raw)
+    if len(typed) > 10 and typed in reason:
+        reason = reason.replace(typed, idnumber.mask(typed))
     if len(number) == 15 and number.isdigit():
         number = idnumber.from_15(number)
     if len(number) < 14:
