@@ -137,7 +137,11 @@ class GoodFileTests(ImportTestCase):
         # The visit plan is made as registration makes it: due from today.
         self.assertIsNotNone(elder.visit_every_days)
         self.assertEqual(elder.next_visit_on, TODAY())
-        self.assertEqual(elder.history.count(), 1)
+        created = elder.history.get()
+        self.assertEqual((created.history_type, created.history_user), ("+", self.township_worker))
+        self.assertEqual((created.name, created.id_hash), (elder.name, elder.id_hash))
+        self.assertEqual(PersonCategory.history.filter(person_id=elder.pk).count(), 2)
+        self.assertEqual(Contact.history.filter(person_id=elder.pk).count(), 1)
 
         child = Person.objects.get(name="孙小雨")
         self.assertEqual(child.contacts.get().kind, ContactKind.GUARDIAN)

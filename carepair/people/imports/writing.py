@@ -3,6 +3,8 @@ registered merged or reported, in bulk (multi-row INSERT on SQLite, COPY on Post
 history rows alongside, visit plans made as registration makes them."""
 
 import datetime
+import functools
+import json
 import operator
 from collections import defaultdict
 
@@ -62,13 +64,16 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
         "history_user_id": getattr(user, "pk", None),
     }
     rules = list(VisitRule.objects.filter(active=True))
+
+    @functools.cache
+    def interval(categories: frozenset, age: int) -> int | None:
+        return every_days_for(rules, set(categories), age)
+
     blank = _defaults(Person)
     people = []
     for r in new:
         # The plan plan_refresh() would make for someone never visited: due today.
-        every = every_days_for(
-            rules, {c.category for c in r.categories}, age_on(r.birth_date, today)
-        )
+        every = interval(frozenset(c.category for c in r.categories), age_on(r.birth_date, today))
         people.append(
             {
                 **blank,
@@ -109,22 +114,51 @@ def _defaults(model) -> dict:
 
 
 def _insert_with_history(model, rows: list[dict], stamp: dict) -> None:
-    """Insert the rows and their history rows (who, when: this import), setting each
-    row's "id". Django's bulk_create spends two thirds of an import's time building
-    model instances and compiling SQL for each of them; these are plain multi-row
-    INSERT statements on SQLite and COPY on PostgreSQL (its bulk-loading path, several
-    times faster than INSERT there), the values adapted as Django would."""
+    """Insert the rows, setting each row's "id", and their history rows (who, when: this
+    import). Django's bulk_create spends two thirds of an import's time building model
+    instances and compiling SQL for each; these are plain multi-row INSERT statements on
+    SQLite and COPY on PostgreSQL (its bulk-loading path), the values adapted as Django
+    would. The history rows are copied by the database from the rows just written."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        for row, pk in zip(rows, _next_keys(model, len(rows)), strict=True):
+        keys = _next_keys(model, len(rows))
+        for row, pk in zip(rows, keys, strict=True):
             row["id"] = pk
         _copy(model, rows)
-        _copy(model.history.model, [{**row, **stamp} for row in rows])
-        return
-    for row, pk in zip(rows, _insert(model, rows, returning=True), strict=True):
-        row["id"] = pk
-    _insert(model.history.model, [{**row, **stamp} for row in rows])
+    else:
+        keys = _insert(model, rows, returning=True)
+        for row, pk in zip(rows, keys, strict=True):
+            row["id"] = pk
+    _history_from(model, keys, stamp)
+
+
+def _history_from(model, keys: list[int], stamp: dict) -> None:
+    """INSERT INTO the history table SELECT the rows of these keys, with the stamp."""
+    ops = connection.ops
+    history = model.history.model._meta
+    fields = [f for f in history.concrete_fields if not isinstance(f, models.AutoField)]
+    copied = [ops.quote_name(f.column) for f in fields if f.attname not in stamp]
+    stamped = [f for f in fields if f.attname in stamp]
+    values = [
+        ops.adapt_datetimefield_value(stamp[f.attname])
+        if isinstance(f, models.DateTimeField)
+        else stamp[f.attname]
+        for f in stamped
+    ]
+    if connection.vendor == "postgresql":
+        which, keys_param = "IN (SELECT unnest(%s::bigint[]))", keys
+    else:
+        which, keys_param = "IN (SELECT value FROM json_each(%s))", json.dumps(keys)
+    columns = ", ".join([*copied, *(ops.quote_name(f.column) for f in stamped)])
+    chosen = ", ".join([*copied, *(["%s"] * len(stamped))])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ops.quote_name(history.db_table)} ({columns}) "
+            f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} "
+            f"WHERE {ops.quote_name(model._meta.pk.column)} {which}",
+            [*values, keys_param],
+        )
 
 
 def _next_keys(model, n: int) -> list[int]:
