@@ -21,6 +21,7 @@ import datetime
 import gc
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -136,7 +137,15 @@ def import_people(
             return outcome
         outcome.skipped = outcome.bad_rows
         progress("writing", total, total)
-        _write(actor=actor, rows=rows, mode=duplicates, outcome=outcome, today=today)
+        try:
+            _write(actor=actor, rows=rows, mode=duplicates, outcome=outcome, today=today)
+        except IntegrityError:
+            raise FileProblem(
+                _(
+                    "Some of these people were registered by someone else while the file was "
+                    "being imported, so nothing was imported. Upload the file again."
+                )
+            ) from None
     return outcome
 
 

@@ -16,7 +16,13 @@ from carepair.accounts.scope import scope_of
 from carepair.lib.errors import ValidationError
 from carepair.lib.vault import vault
 from carepair.people import idnumber
-from carepair.people.imports.reading import FileProblem, _date, _text, map_columns, read_table
+from carepair.people.imports.reading import (
+    FileProblem,
+    cell_date,
+    cell_text,
+    map_columns,
+    read_table,
+)
 from carepair.people.imports.template import (
     BY_KEY,
     CATEGORY_WORDS,
@@ -107,7 +113,7 @@ class _RowChecker:
         text = dict.fromkeys(BY_KEY, "")
         for key, i in self.items:
             if i < n:
-                text[key] = _text(cells[i])
+                text[key] = cell_text(cells[i])
         raw_id = self.cell(cells, "id_number")
         if isinstance(raw_id, float) and raw_id >= 1e17:
             bad(
@@ -126,14 +132,14 @@ class _RowChecker:
         born = None
         if text["birth_date"]:
             try:
-                born = _date(self.cell(cells, "birth_date"))
+                born = cell_date(self.cell(cells, "birth_date"))
             except ValueError:
                 bad("birth_date", _("Not a date: write it as 1944-03-05."), text["birth_date"])
 
         since = self.today
         if text["categories_since"]:
             try:
-                since = _date(self.cell(cells, "categories_since"))
+                since = cell_date(self.cell(cells, "categories_since"))
             except ValueError:
                 bad(
                     "categories_since",
@@ -159,7 +165,7 @@ class _RowChecker:
                     continue
                 if match["date"]:
                     try:
-                        start = _date(match["date"])
+                        start = cell_date(match["date"])
                     except ValueError:
                         bad(
                             "categories",
@@ -286,14 +292,14 @@ def _scrub(reason: str, raw: str) -> str:
     )
 
 
-def _chunks(items: list, size: int):
+def chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _villages(codes: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(c for c in codes if len(c) == 12 and c.isdigit()), 500):
+    for chunk in chunks(sorted(c for c in codes if len(c) == 12 and c.isdigit()), 500):
         found.update(Region.objects.filter(code__in=chunk).values_list("code", "level"))
     return found
 
@@ -305,7 +311,7 @@ def check_file(
     the number of rows (empty rows are not counted)."""
     today = today or timezone.localdate()
     table = read_table(data, filename)
-    start = next((i for i, cells in enumerate(table) if any(_text(c) for c in cells)), None)
+    start = next((i for i, cells in enumerate(table) if any(cell_text(c) for c in cells)), None)
     if start is None:
         raise FileProblem(_("The file is empty."))
     positions = map_columns(table[start])
@@ -319,7 +325,7 @@ def check_file(
     if not total:
         raise FileProblem(_("The file has a header row but no people."))
     village_at = positions["village_code"]
-    codes = {_text(cells[village_at]) for _n, cells in body if village_at < len(cells)}
+    codes = {cell_text(cells[village_at]) for _n, cells in body if village_at < len(cells)}
     checker = _RowChecker(positions, _villages(codes), actor, today)
     rows: list[Row] = []
     problems: list[Problem] = []

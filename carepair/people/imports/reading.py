@@ -98,7 +98,7 @@ def map_columns(header: list) -> dict[str, int]:
     return positions
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if type(value) is str:
         text = value.strip()
         if not text or (text[0] not in "'=" and "\u3000" not in text):
@@ -119,10 +119,10 @@ def _text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return _text(str(value))
+    return cell_text(str(value))
 
 
-def _date(value) -> datetime.date:
+def cell_date(value) -> datetime.date:
     """A date from a cell: a date, an Excel day number, or text such as 1944-03-05,
     1944/3/5, 1944年3月5日 or 19440305. ValueError if it is none of them."""
     if isinstance(value, datetime.datetime):
@@ -133,7 +133,7 @@ def _date(value) -> datetime.date:
         if value >= 10_000_000:
             raise ValueError
         return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    text = _text(value)
+    text = cell_text(value)
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return datetime.date.fromisoformat(text)
     if len(text) == 8 and text.isdigit():

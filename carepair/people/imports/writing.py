@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from carepair.accounts.scope import scope_of
 from carepair.lib.freshness import records_changed
-from carepair.people.imports.checking import Problem, Row, _chunks
+from carepair.people.imports.checking import Problem, Row, chunks
 from carepair.people.imports.template import BY_KEY
 from carepair.people.models import (
     Contact,
@@ -42,8 +42,11 @@ def _history_user(actor):
 
 @transaction.atomic
 def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
+    """Write the checked rows in one transaction. Who is registered already is asked
+    inside it, so nobody is doubled by a registration made while the file was checked
+    (and the unique keyed hash refuses a concurrent import of the same person)."""
     existing: dict[str, int] = {}
-    for chunk in _chunks([r.digest for r in rows], 10000):
+    for chunk in chunks([r.digest for r in rows], 10000):
         existing.update(
             (digest, pk)
             for digest, pk in Person.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk")
@@ -104,7 +107,7 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
     merged_pks = _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
     _insert_with_history(PersonCategory, categories, stamp)
     _insert_with_history(Contact, contacts, stamp)
-    for chunk in _chunks(merged_pks, 2000):
+    for chunk in chunks(merged_pks, 2000):
         plan_refresh(Person.objects.filter(pk__in=chunk), today=today)
     records_changed()
 
@@ -118,23 +121,25 @@ def _insert_with_history(model, rows: list[dict], stamp: dict) -> None:
     import). Django's bulk_create spends two thirds of an import's time building model
     instances and compiling SQL for each; these are plain multi-row INSERT statements on
     SQLite and COPY on PostgreSQL (its bulk-loading path), the values adapted as Django
-    would. The history rows are copied by the database from the rows just written."""
+    would. On SQLite the history rows are copied by the database from the rows just
+    written; on PostgreSQL a second COPY is faster still."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        keys = _next_keys(model, len(rows))
-        for row, pk in zip(rows, keys, strict=True):
+        for row, pk in zip(rows, _next_keys(model, len(rows)), strict=True):
             row["id"] = pk
         _copy(model, rows)
-    else:
-        keys = _insert(model, rows, returning=True)
-        for row, pk in zip(rows, keys, strict=True):
-            row["id"] = pk
+        _copy(model.history.model, [{**row, **stamp} for row in rows])
+        return
+    keys = _insert(model, rows, returning=True)
+    for row, pk in zip(rows, keys, strict=True):
+        row["id"] = pk
     _history_from(model, keys, stamp)
 
 
 def _history_from(model, keys: list[int], stamp: dict) -> None:
-    """INSERT INTO the history table SELECT the rows of these keys, with the stamp."""
+    """INSERT INTO the history table SELECT the rows of these keys, with the stamp (the
+    keys go in as one JSON array, which SQLite reads with json_each)."""
     ops = connection.ops
     history = model.history.model._meta
     fields = [f for f in history.concrete_fields if not isinstance(f, models.AutoField)]
@@ -146,18 +151,14 @@ def _history_from(model, keys: list[int], stamp: dict) -> None:
         else stamp[f.attname]
         for f in stamped
     ]
-    if connection.vendor == "postgresql":
-        which, keys_param = "IN (SELECT unnest(%s::bigint[]))", keys
-    else:
-        which, keys_param = "IN (SELECT value FROM json_each(%s))", json.dumps(keys)
     columns = ", ".join([*copied, *(ops.quote_name(f.column) for f in stamped)])
     chosen = ", ".join([*copied, *(["%s"] * len(stamped))])
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ops.quote_name(history.db_table)} ({columns}) "
             f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} "
-            f"WHERE {ops.quote_name(model._meta.pk.column)} {which}",
-            [*values, keys_param],
+            f"WHERE {ops.quote_name(model._meta.pk.column)} IN (SELECT value FROM json_each(%s))",
+            [*values, json.dumps(keys)],
         )
 
 
@@ -222,7 +223,7 @@ def _insert(model, rows: list[dict], returning: bool = False) -> list:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         execute = connection.connection.execute if sqlite else cursor.execute
-        for chunk in _chunks(rows, per_statement):
+        for chunk in chunks(rows, per_statement):
             params = []
             for row in chunk:
                 values = list(pick(row))
@@ -284,7 +285,7 @@ def _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
     people: dict[int, Person] = {}
     held: dict[int, set[str]] = defaultdict(set)
     known: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(pks, 500):
+    for chunk in chunks(pks, 500):
         people.update(Person.objects.in_bulk(chunk))
         for pk, category in (
             PersonCategory.objects.current().filter(person_id__in=chunk)
