@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format lock vendor messages clean bench-dashboard
+.PHONY: demo test lint format lock vendor messages clean bench-dashboard bench-import
 
 demo: $(VENV)/.runtime
 	$(BIN)/carepair demo
@@ -54,6 +54,9 @@ messages: $(VENV)/.dev
 
 bench-dashboard: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.dashboard $(BENCH_ARGS)
+
+bench-import: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.import $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data test-artifacts

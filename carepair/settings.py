@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "ninja",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,14 @@ CAREPAIR_ESCALATE_AFTER_DAYS = envint("CAREPAIR_ESCALATE_AFTER_DAYS", 15)
 # The key identity numbers are encrypted with (base64 of 32 bytes), kept outside the
 # database: here, or in DATA_DIR/person.key (carepair.lib.vault).
 CAREPAIR_PERSON_KEY = envsecret("CAREPAIR_PERSON_KEY")
+
+# Background jobs (large imports) go into a queue in the database, run by
+# `carepair db_worker` (`carepair demo` starts one beside the server).
+TASKS = {"default": {"BACKEND": "carepair.lib.tasks.DatabaseBackend"}}
+# Files of up to this many rows are imported while the page waits; larger ones in the
+# background, with a progress bar.
+CAREPAIR_IMPORT_INLINE_ROWS = envint("CAREPAIR_IMPORT_INLINE_ROWS", 2000)
+CAREPAIR_IMPORT_MAX_BYTES = envint("CAREPAIR_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A problem's or pairing's past goes forward through its services, never by restoring an

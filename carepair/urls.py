@@ -9,6 +9,7 @@ urlpatterns = [
     path("pairings/", include("carepair.pairing.urls")),
     path("ledger/", include("carepair.ledger.urls")),
     path("problems/", include("carepair.problems.urls")),
+    path("people/import/", include("carepair.people.urls_import")),
     path("people/", include("carepair.people.urls")),
     path("dashboard/", include("carepair.reports.urls")),
     path("api/v1/", include("carepair.api.urls")),

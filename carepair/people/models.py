@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from carepair.accounts.roles import Perm
+from carepair.accounts.roles import Perm, Role
 from carepair.accounts.scope import scope_of
 
 
@@ -553,3 +553,90 @@ class IdReveal(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.person_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Who sees the imports of everyone in their region, not only their own.
+ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_ADMIN})
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees the imports they started; a city or county administrator also sees
+        those started in their region."""
+        if not getattr(user, "is_authenticated", False) or not user.can(Perm.MANAGE_PEOPLE):
+            return self.none()
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        q = models.Q(user_id=user.pk)
+        if scope.prefix and user.role in ADMIN_ROLES:
+            q |= models.Q(region__code__prefix=scope.prefix)
+        return self.filter(q)
+
+
+class ImportJob(models.Model):
+    """A file of people being imported (批量导入), with its options, its progress and,
+    at the end, its counts and its report (the error workbook, ID numbers masked). The
+    uploaded file, which holds full ID numbers, is deleted when the job ends."""
+
+    class Duplicates(models.TextChoices):
+        REPORT = "report", _("List them and leave them as they are")
+        MERGE = "merge", _("Update their details and add the categories they lack")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing imported")
+        FAILED = "failed", _("Failed: nothing imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    good_rows_only = models.BooleanField(_("import the good rows alone"), default=False)
+    duplicates = models.CharField(
+        _("people already registered"),
+        max_length=8,
+        choices=Duplicates.choices,
+        default=Duplicates.REPORT,
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(max_length=16, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    report = models.FileField(_("report"), upload_to="imports/reports/%Y/%m/", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        # Checking is most of the work; writing takes the last tenth.
+        share = 90 * self.rows_done // self.rows_total
+        return share + (5 if self.stage == "writing" else 0)

@@ -42,6 +42,8 @@ from carepair.regions.models import Level
 
 ADULT_AGE = 18
 OVER_80_AGE = 80
+# Category.values builds a new list on every call; check_person runs once per imported row.
+CATEGORY_VALUES = frozenset(Category.values)
 
 
 @dataclass
@@ -102,7 +104,7 @@ def check_person(
     lines = list(categories)
     seen = set()
     for line in lines:
-        if line.category not in Category.values:
+        if line.category not in CATEGORY_VALUES:
             errors["categories"].append(
                 _("“%(category)s” is not a category.") % {"category": line.category}
             )

@@ -1,6 +1,9 @@
 """`carepair demo [--port P] [--no-serve]`: set up the configured database, fill it with
-the synthetic Leshan if it is empty, show the demo accounts and serve the system."""
+the synthetic Leshan if it is empty, show the demo accounts and serve the system, with a
+worker for background jobs (`carepair db_worker`, a subprocess) beside the server."""
 
+import subprocess
+import sys
 import time
 
 from django.core.management import call_command
@@ -30,7 +33,7 @@ class Command(BaseCommand):
     help = (
         "Migrate the configured database, seed the synthetic Leshan into it if it is empty, "
         "print the demo accounts and serve on 127.0.0.1 (runserver without the reloader; "
-        "static files through whitenoise)."
+        "static files through whitenoise), with a background-job worker (db_worker) beside it."
     )
 
     def add_arguments(self, parser):
@@ -82,5 +85,17 @@ class Command(BaseCommand):
         if no_serve:
             out.write(f"启动服务：carepair demo --port {port}，然后打开 {url}")
             return
+        # Background jobs (large imports) run in a worker process beside the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "carepair.cli", "db_worker", "--verbosity", "0"]
+        )
+        out.write(f"后台任务进程已启动（carepair db_worker，进程号 {worker.pid}）")
         out.write(self.style.SUCCESS(f"请在浏览器打开 {url}accounts/login/ （按 Ctrl+C 停止）"))
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,362 @@
+"""Checking every row (逐行校验) before anything is written: check_person() (the form's
+rules), the village (it exists, is a village, lies in the user's region), the template's
+words, and the same person twice in one file. Problems name row, column and reason; an
+ID number in them is masked."""
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepair.accounts.scope import scope_of
+from carepair.lib.errors import ValidationError
+from carepair.lib.vault import vault
+from carepair.people import idnumber
+from carepair.people.imports.reading import (
+    FileProblem,
+    cell_date,
+    cell_text,
+    map_columns,
+    read_table,
+)
+from carepair.people.imports.template import (
+    BY_KEY,
+    CATEGORY_WORDS,
+    EXAMPLE_ID,
+    LIVING_WORDS,
+    SEX_WORDS,
+)
+from carepair.people.services import (
+    CategoryLine,
+    check_person,
+)
+from carepair.regions.models import Level, Region
+
+PROGRESS_EVERY = 2000  # rows between two progress reports
+_SPLIT = re.compile(r"[;；,，、\n]+")
+_ITEM = re.compile(r"^(?P<word>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
+# A mobile (11 digits) or a landline with its area code, perhaps with +86, dashes,
+# spaces or brackets: 7 to 13 digits in all.
+_PHONE = re.compile(r"^(?:\+?86[ -]?)?(?:[ ()-]*[0-9]){7,13}[ ()-]*$")
+
+
+@dataclass
+class Problem:
+    """What is wrong with one cell of a row (or the row), for the error workbook."""
+
+    row: int
+    column: str
+    reason: str
+    name: str = ""
+    id_masked: str = ""
+    value: str = ""
+
+
+@dataclass
+class Row:
+    """A row that passed every check, ready to be written."""
+
+    row: int
+    name: str
+    number: str
+    digest: str
+    cipher: str
+    sex: str
+    birth_date: datetime.date
+    village: str
+    phone: str
+    household_address: str
+    address: str
+    living: str
+    categories: list[CategoryLine]
+    contact: tuple[str, str, str] | None  # name, relation, phone
+
+    @property
+    def masked(self) -> str:
+        return idnumber.mask(self.number)
+
+
+Progress = Callable[[str, int, int], None]  # stage, rows done, rows in all
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+class _RowChecker:
+    """Checks rows one by one against the template, check_person() and the villages the
+    actor may register people in."""
+
+    def __init__(self, positions: dict[str, int], villages: dict[str, int], actor, today):
+        self.positions = positions
+        self.items = list(positions.items())
+        self.villages = villages  # code -> level, for the codes the file names
+        self.scope = scope_of(actor)
+        self.today = today
+        self.keys = vault()
+
+    def cell(self, cells: list, key: str):
+        i = self.positions.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def check(self, row_no: int, cells: list) -> tuple[Row | None, list[Problem]]:
+        problems: list[Problem] = []
+
+        def bad(key: str, reason: str, value: str = "") -> None:
+            problems.append(Problem(row_no, BY_KEY[key].header, reason, value=value))
+
+        n = len(cells)
+        text = dict.fromkeys(BY_KEY, "")
+        for key, i in self.items:
+            if i < n:
+                text[key] = cell_text(cells[i])
+        raw_id = self.cell(cells, "id_number")
+        if isinstance(raw_id, float) and raw_id >= 1e17:
+            bad(
+                "id_number",
+                _(
+                    "Excel stored the ID number as a number and lost its last digits: format the "
+                    "column as text and type the number again."
+                ),
+            )
+
+        sex = text["sex"]
+        if sex:
+            sex = SEX_WORDS.get(sex.lower(), "")
+            if not sex:
+                bad("sex", _("Write 男 or 女."), text["sex"])
+        born = None
+        if text["birth_date"]:
+            try:
+                born = cell_date(self.cell(cells, "birth_date"))
+            except ValueError:
+                bad("birth_date", _("Not a date: write it as 1944-03-05."), text["birth_date"])
+
+        since = self.today
+        if text["categories_since"]:
+            try:
+                since = cell_date(self.cell(cells, "categories_since"))
+            except ValueError:
+                bad(
+                    "categories_since",
+                    _("Not a date: write it as 2023-06-01."),
+                    text["categories_since"],
+                )
+        source = text["categories_source"]
+        if len(source) > 64:
+            bad("categories_source", _("Longer than 64 characters."))
+        lines = []
+        for item in _SPLIT.split(text["categories"]) if text["categories"] else ():
+            item = item.strip()
+            category = CATEGORY_WORDS.get(item)  # most cells: a name and no date
+            start = since
+            if category is None and item:
+                match = _ITEM.match(item)
+                category = CATEGORY_WORDS.get(match["word"].strip()) if match else None
+                if category is None:
+                    bad(
+                        "categories",
+                        _("“%(word)s” is not a category of the template.") % {"word": item},
+                    )
+                    continue
+                if match["date"]:
+                    try:
+                        start = cell_date(match["date"])
+                    except ValueError:
+                        bad(
+                            "categories",
+                            _("“%(word)s”: the date is not a date.") % {"word": item},
+                        )
+                        continue
+            if category is not None:
+                lines.append(CategoryLine(category, start, source=source))
+
+        living = text["living"]
+        if living:
+            living = LIVING_WORDS.get(living)
+            if living is None:
+                bad(
+                    "living",
+                    _("Not one of the living arrangements of the template."),
+                    text["living"],
+                )
+
+        village = text["village_code"]
+        level = self.villages.get(village)
+        if level != Level.VILLAGE or not self.scope.owns(village):
+            if not village:
+                bad("village_code", _("The village code is empty."))
+            elif not (len(village) == 12 and village.isdigit()):
+                bad("village_code", _("A village code has 12 digits."), village)
+            elif level is None:
+                bad("village_code", _("No village or community has this code."), village)
+            elif level != Level.VILLAGE:
+                bad("village_code", _("This code is not a village or community's."), village)
+            else:
+                bad("village_code", _("This village lies outside your region."), village)
+
+        for key in ("household_address", "address"):
+            if len(text[key]) > 200:
+                bad(key, _("Longer than %(n)d characters.") % {"n": 200})
+        for key in ("phone", "contact_phone"):
+            phone = text[key]
+            if phone and not _PHONE.match(phone):
+                phone = idnumber.normalise(phone).replace("X", "x")
+                if _PHONE.match(phone):
+                    text[key] = phone
+                else:
+                    bad(key, _("Not a phone number."), text[key])
+        contact = None
+        if text["contact_name"] or text["contact_relation"] or text["contact_phone"]:
+            if not text["contact_name"]:
+                bad("contact_name", _("The contact's name is empty."))
+            elif len(text["contact_name"]) > 64 or len(text["contact_relation"]) > 32:
+                bad("contact_name", _("The contact's name or relation is too long."))
+            contact = (text["contact_name"], text["contact_relation"], text["contact_phone"])
+
+        try:
+            checked = check_person(
+                name=text["name"],
+                id_number=text["id_number"],
+                sex=sex,
+                birth_date=born,
+                categories=lines,
+                today=self.today,
+            )
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                for reason in errors:
+                    bad(key if key in BY_KEY else "categories", reason)
+            checked = None
+
+        if problems or checked is None:
+            masked = _masked(text["id_number"])
+            for p in problems:
+                p.name = text["name"]
+                p.id_masked = masked
+                if p.column == BY_KEY["id_number"].header:
+                    p.value = masked
+                # An ID number typed into another column is not echoed either.
+                p.value = _scrub(p.value, text["id_number"])
+                p.reason = _scrub(p.reason, text["id_number"])
+            return None, problems
+        number = checked.id.number
+        return (
+            Row(
+                row=row_no,
+                name=checked.name,
+                number=number,
+                digest=self.keys.digest(number),
+                cipher=self.keys.encrypt(number),
+                sex=checked.sex,
+                birth_date=checked.birth_date,
+                village=village,
+                phone=text["phone"],
+                household_address=text["household_address"],
+                address=text["address"],
+                living=living,
+                categories=checked.categories,
+                contact=contact,
+            ),
+            [],
+        )
+
+
+def _masked(raw: str) -> str:
+    number = idnumber.normalise(raw)
+    try:
+        return idnumber.parse(number).masked
+    except idnumber.InvalidIdNumber:
+        return idnumber.mask(number)
+
+
+def _scrub(reason: str, raw: str) -> str:
+    """The reason without the birth date digits of the row's ID number: with the masked
+    number beside it, they would give the whole number back."""
+    typed = number = idnumber.normalise(raw)
+    if len(typed) > 10 and typed in reason:
+        reason = reason.replace(typed, idnumber.mask(typed))
+    if len(number) == 15 and number.isdigit():
+        number = idnumber.from_15(number)
+    if len(number) < 14:
+        return reason
+    if number in reason:
+        reason = reason.replace(number, idnumber.mask(number))
+    digits = number[6:14]
+    return reason.replace(digits, "********").replace(
+        f"{digits[:4]}-{digits[4:6]}-{digits[6:]}", "****-**-**"
+    )
+
+
+def chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _villages(codes: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(c for c in codes if len(c) == 12 and c.isdigit()), 500):
+        found.update(Region.objects.filter(code__in=chunk).values_list("code", "level"))
+    return found
+
+
+def check_file(
+    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None
+) -> tuple[list[Row], list[Problem], int]:
+    """Read and check every row; write nothing. Returns the good rows, the problems and
+    the number of rows (empty rows are not counted)."""
+    today = today or timezone.localdate()
+    table = read_table(data, filename)
+    start = next((i for i, cells in enumerate(table) if any(cell_text(c) for c in cells)), None)
+    if start is None:
+        raise FileProblem(_("The file is empty."))
+    positions = map_columns(table[start])
+    # Row numbers as Excel shows them: the header's row is row start + 1.
+    body = [
+        (i + 1, cells)
+        for i, cells in enumerate(table[start + 1 :], start=start + 1)
+        if any(str(c).strip() for c in cells)
+    ]
+    total = len(body)
+    if not total:
+        raise FileProblem(_("The file has a header row but no people."))
+    village_at = positions["village_code"]
+    codes = {cell_text(cells[village_at]) for _n, cells in body if village_at < len(cells)}
+    checker = _RowChecker(positions, _villages(codes), actor, today)
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    progress("checking", 0, total)
+    for done, (row_no, cells) in enumerate(body, start=1):
+        row, found = checker.check(row_no, cells)
+        if row is not None:
+            rows.append(row)
+        problems.extend(found)
+        if done % PROGRESS_EVERY == 0:
+            progress("checking", done, total)
+    progress("checking", total, total)
+
+    # The same person twice in one file: neither row is taken, both are named.
+    rows_of: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        rows_of[row.number].append(row)
+    twice = {number: group for number, group in rows_of.items() if len(group) > 1}
+    if EXAMPLE_ID in rows_of:
+        twice.setdefault(EXAMPLE_ID, rows_of[EXAMPLE_ID])
+    if twice:
+        for number, group in twice.items():
+            for row in group:
+                others = "、".join(str(r.row) for r in group if r is not row)
+                if number == EXAMPLE_ID:
+                    reason = _("This is the template's example row: delete it.")
+                else:
+                    reason = _("The same ID number is also on row %(rows)s.") % {"rows": others}
+                problems.append(
+                    Problem(row.row, BY_KEY["id_number"].header, reason, row.name, row.masked)
+                )
+        rows = [row for row in rows if row.number not in twice]
+    problems.sort(key=lambda p: p.row)
+    return rows, problems, total
