@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +190,7 @@ CAREPAIR_PERSON_KEY = envsecret("CAREPAIR_PERSON_KEY")
 
 # Background jobs (large imports) go into a queue in the database, run by
 # `carepair db_worker` (`carepair demo` starts one beside the server).
-TASKS = {"default": {"BACKEND": "carepair.lib.tasks.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files of up to this many rows are imported while the page waits; larger ones in the
 # background, with a progress bar.
 CAREPAIR_IMPORT_INLINE_ROWS = envint("CAREPAIR_IMPORT_INLINE_ROWS", 2000)

@@ -44,6 +44,30 @@ def make_user(username: str, role: str, region=None, organisation=None, **extra)
     )
 
 
+def run_jobs() -> int:
+    """Run the queued background jobs here and now, as `carepair db_worker` does (its own
+    Worker; only the claim skips the worker's exclusive transaction, which SQLite cannot
+    open inside a test's transaction). Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+    )
+    ran = 0
+    for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    return ran
+
+
 def photo(name: str = "photo.png", size=(8, 8), fmt: str = "PNG") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)

@@ -12,7 +12,6 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
-from carepair.lib import tasks
 from carepair.lib.vault import vault
 from carepair.people import idnumber, imports
 from carepair.people.models import (
@@ -24,7 +23,7 @@ from carepair.people.models import (
     PersonCategory,
 )
 from carepair.reports.selectors import SYSTEM
-from tests.base import TODAY, make_user
+from tests.base import TODAY, make_user, run_jobs
 from tests.people_base import PeopleTestCase, id_for, years_ago
 
 HEADERS = [c.header for c in imports.COLUMNS]
@@ -421,7 +420,7 @@ class PageTests(ImportTestCase):
         status = self.client.get(f"/people/import/jobs/{job.pk}/status.json").json()
         self.assertEqual((status["state"], status["finished"]), ("queued", False))
 
-        self.assertEqual(tasks.run_pending(), 1)
+        self.assertEqual(run_jobs(), 1)
         status = self.client.get(f"/people/import/jobs/{job.pk}/status.json").json()
         self.assertEqual(status["state"], "done")
         self.assertEqual(
