@@ -115,9 +115,7 @@ class Person(models.Model):
 
     name = models.CharField(_("name"), max_length=64)
     id_cipher = models.CharField(_("ID number (encrypted)"), max_length=128, editable=False)
-    id_hash = models.CharField(
-        _("ID number (keyed hash)"), max_length=64, unique=True, editable=False
-    )
+    id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
@@ -131,6 +129,7 @@ class Person(models.Model):
         verbose_name=_("village or community"),
         on_delete=models.PROTECT,
         related_name="people",
+        db_index=False,  # (region, status) serves it
     )
     living = models.CharField(
         _("living arrangement"), max_length=16, choices=Living.choices, default=Living.OTHER
@@ -147,6 +146,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="people_visited",
+        db_index=False,  # (visitor, next_visit_on) serves it
     )
     visitor_kind = models.CharField(
         _("visitor is a"), max_length=16, choices=VisitorKind.choices, blank=True
@@ -165,10 +165,16 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,
     )
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["last_visit_on", "next_visit_on"])
+    # Every index is paid for on each of the tens of thousands of rows an import writes:
+    # the history table keeps only the one its pages use (the person's id).
+    history = HistoricalRecords(
+        excluded_fields=["last_visit_on", "next_visit_on"],
+        no_db_index=["region", "visitor", "created_by", "id_hash"],
+    )
 
     class Meta:
         ordering = ["region_id", "name", "pk"]
@@ -179,7 +185,11 @@ class Person(models.Model):
             models.Index(fields=["status", "next_visit_on"]),
             models.Index(fields=["visitor", "next_visit_on"]),
             models.Index(fields=["birth_date"]),
-            models.Index(fields=["name"]),
+        ]
+        constraints = [
+            # A constraint rather than unique=True: PostgreSQL then builds no second,
+            # LIKE-able index on a hash nobody searches by pattern.
+            models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique"),
         ]
 
     def __str__(self):
