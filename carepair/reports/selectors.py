@@ -10,6 +10,13 @@ column lets SQLite walk the region-leading indexes in order instead of sorting e
 PostgreSQL hashes either way. The summary of the whole scope is the sum of the same rows,
 so the dashboard's cards and its per-county table cannot disagree.
 
+The registry's figures (people on it, left-behind children, household visits) start from
+`Person.objects.visible_to(user)`, which is empty for a role without VIEW_PEOPLE (a
+liaison, an institution's staff): for them these figures are zero, which is what they
+can see of the registry, and the dashboard leaves their cards out. People are counted as
+they are today; household visits as those made in the period. Nobody lives at an
+institution in the registry's sense, so an institution's figures have none of them.
+
 Where the question is about a whole county or the city (as the city's and the counties'
 dashboards are), the activity and problem counts of whole months come from the monthly
 totals (reports.models, kept by reports.rollup) and only the days of a period's partial
@@ -24,7 +31,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import CharField, Count, Q, Sum
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Left
 from django.utils import timezone
 
@@ -35,6 +42,9 @@ from carepair.lib.money import fen_to_yuan
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
+from carepair.people.models import Category as PersonCategoryKind
+from carepair.people.models import HouseholdVisit, Person, PersonCategory
+from carepair.people.models import Status as PersonStatus
 from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
 from carepair.regions.models import Level, Region, full_code, in_region, prefix_of
@@ -54,7 +64,12 @@ SUMMARY_KEYS = (
     "institutions",
     "social_organisations",
     "pairs_adjusted",
+    "household_visits",
+    "people_registered",
+    "left_behind_children",
 )
+# The figures of the registry of people in need: zero for a role that may not see it.
+PEOPLE_KEYS = ("people_registered", "left_behind_children", "household_visits")
 
 COUNTY_DIGITS = 6
 
@@ -120,6 +135,9 @@ class SystemViewer:
     organisation_id = None
     _carepair_scope = Scope(everything=True)
 
+    def can(self, perm: str) -> bool:
+        return True
+
     def __str__(self):
         return "system"
 
@@ -158,6 +176,24 @@ def pairings_in(user, region_code: str | None = None, institution_id: int | None
     return _at(in_region(Pairing.objects.visible_to(user), region_code), institution_id)
 
 
+def people_in(user, region_code: str | None = None):
+    """The registry's people in reach (困难群众), living or not."""
+    return in_region(Person.objects.visible_to(user), region_code)
+
+
+def household_visits_in(user, period: Period, region_code: str | None = None):
+    """Door-knocking visits (入户走访) made in the period, in the region where they were made."""
+    visits = in_region(HouseholdVisit.objects.visible_to(user), region_code)
+    return visits.filter(period.dates("visited_on"))
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 # --- figures ---------------------------------------------------------------------------
 
 
@@ -186,6 +222,9 @@ class Figures:
     enterprises: int = 0
     pairs_active: int = 0
     pairs_adjusted: int = 0
+    household_visits: int = 0
+    people_registered: int = 0
+    left_behind_children: int = 0
     activities_by_category: dict = field(default_factory=lambda: dict.fromkeys(Category.values, 0))
     overdue_by_category: dict = field(
         default_factory=lambda: dict.fromkeys(ProblemCategory.values, 0)
@@ -449,7 +488,35 @@ def tally(
             if row["kind"] in kinds:
                 f = at(row.get(column))
                 setattr(f, kinds[row["kind"]], getattr(f, kinds[row["kind"]]) + row["n"])
+
+    if by != "institution" and institution_id is None:
+        for row in _people_rows(user, region_code, county, grouping, today):
+            f = at(row.get(column))
+            f.people_registered += row["people"]
+            f.left_behind_children += row["left_behind"]
+        visits = household_visits_in(user, period, region_code)
+        for row in visits.annotate(**county).values(*grouping).annotate(n=Count("pk")).order_by():
+            at(row.get(column)).household_visits += row["n"]
     return groups
+
+
+def _people_rows(user, region_code, county, grouping, today) -> list[dict]:
+    """Active people, and of them the children (under 18) holding 留守儿童 today."""
+    left_behind = Exists(
+        PersonCategory.objects.current(today).filter(
+            person=OuterRef("pk"), category=PersonCategoryKind.LEFT_BEHIND_CHILD
+        )
+    )
+    child = Q(birth_date__gt=_years_before(today, 18))
+    rows = (
+        people_in(user, region_code)
+        .filter(status=PersonStatus.ACTIVE)
+        .annotate(**county)
+        .values(*grouping)
+        .annotate(people=Count("pk"), left_behind=Count("pk", filter=child & Q(left_behind)))
+        .order_by()
+    )
+    return list(rows)
 
 
 def total(groups: Iterable[Figures]) -> Figures:
@@ -492,6 +559,9 @@ def summary_dict(
         enterprises=figures.enterprises,
         pairs_active=figures.pairs_active,
         pairs_adjusted=figures.pairs_adjusted,
+        household_visits=figures.household_visits,
+        people_registered=figures.people_registered,
+        left_behind_children=figures.left_behind_children,
     )
     return out
 
