@@ -381,6 +381,19 @@ class PeopleSummaryTest(PeopleTestCase):
             {"people_registered": 2, "left_behind_children": 1, "household_visits": 3},
         )
 
+    def test_a_countys_figures_are_the_same_seen_from_the_city_or_from_the_county(self):
+        # The city's view of a county is counted by region, the county worker's own view
+        # (which may reach past the county) through visible_to: they agree.
+        self.record_the_visits()
+        for county, worker in (
+            (self.county_a, self.county_a_worker),
+            (self.county_b, self.county_b_worker),
+        ):
+            with self.subTest(county.name):
+                self.assertEqual(
+                    self.figures(self.city_admin, region_code=county.code), self.figures(worker)
+                )
+
     def test_a_volunteer_counts_the_people_they_visit(self):
         self.record_the_visits()
         self.assertEqual(
