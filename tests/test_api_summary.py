@@ -8,10 +8,13 @@ from carepair.api.summary import SummaryOut
 from carepair.ledger.models import Category as ActivityCategory
 from carepair.ledger.models import Kind as ActivityKind
 from carepair.pairing.services import pairing_adjust
+from carepair.people.models import Condition, Seen
+from carepair.people.services import visit_record
 from carepair.problems import services as problems
 from carepair.problems.models import Category as ProblemCategory
 from carepair.reports.selectors import SUMMARY_KEYS, Period, programme_summary
 from tests.base import TODAY, photo
+from tests.people_base import PeopleTestCase
 from tests.test_api_base import ApiTestCase
 
 
@@ -139,3 +142,30 @@ class SummaryApiTest(ApiTestCase):
         selector = programme_summary(user=self.fresh(self.city_admin))
         self.assertEqual(set(SummaryOut.model_fields), set(selector))
         self.assertEqual(set(self.summary(self.city_admin)), set(selector))
+
+
+class SummaryPeopleApiTest(PeopleTestCase, ApiTestCase):
+    """The registry's figures in the API: those of the caller's reach."""
+
+    def test_the_registry_figures_are_the_callers_own(self):
+        visit_record(
+            actor=self.fresh(self.county_b_worker),
+            person=self.elder_b,
+            visited_on=TODAY(),
+            seen=Seen.YES,
+            health=Condition.GOOD,
+            safety=Condition.GOOD,
+            food=Condition.GOOD,
+            mood=Condition.GOOD,
+        )
+        keys = ("people_registered", "left_behind_children", "household_visits")
+
+        def figures(user):
+            response = self.get(user, "/summary")
+            self.assertEqual(response.status_code, 200, response.content)
+            return tuple(json.loads(response.content)[k] for k in keys)
+
+        self.assertEqual(figures(self.city_admin), (3, 1, 1))
+        self.assertEqual(figures(self.county_a_worker), (2, 1, 0))
+        self.assertEqual(figures(self.county_b_worker), (1, 0, 1))
+        self.assertEqual(figures(self.liaison), (0, 0, 0))  # no registry in their role

@@ -16,11 +16,14 @@ from carepair.ledger.models import Activity, Category, Kind, Material
 from carepair.orgs.models import InstitutionType, Organisation
 from carepair.orgs.models import Kind as OrgKind
 from carepair.pairing.models import Pairing, Tier
+from carepair.people.models import Condition, Seen
+from carepair.people.services import visit_record
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Problem, Source, Status
 from carepair.regions.models import Level, Region
 from carepair.reports import rollup
 from tests.base import TODAY, PersonaTestCase
+from tests.people_base import PeopleTestCase
 from tests.test_reports_summary import Recording
 
 URL = "/dashboard/"
@@ -371,3 +374,48 @@ class DashboardQueryCountTest(PersonaTestCase):
         self.assertEqual(before, after)
         html = self.client.get(URL).content.decode()
         self.assertEqual(figure(html, "activities"), str(added))
+
+
+class DashboardPeopleTest(PeopleTestCase):
+    """The registry's cards: for the roles that see the registry, scoped like it."""
+
+    def visit(self, actor, person):
+        visit_record(
+            actor=self.fresh(actor),
+            person=person,
+            visited_on=TODAY(),
+            seen=Seen.YES,
+            health=Condition.GOOD,
+            safety=Condition.GOOD,
+            food=Condition.GOOD,
+            mood=Condition.GOOD,
+        )
+
+    def page(self, user) -> str:
+        self.login(user)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_the_registry_cards_count_the_people_in_reach(self):
+        self.visit(self.township_worker, self.elder)
+        self.visit(self.county_b_worker, self.elder_b)
+        html = self.page(self.city_admin)
+        self.assertEqual(figure(html, "people_registered"), "3")
+        self.assertEqual(figure(html, "left_behind_children"), "1")
+        self.assertEqual(figure(html, "household_visits"), "2")
+        self.assertIn("困难群众", html)
+        html = self.page(self.county_b_worker)
+        self.assertEqual(figure(html, "people_registered"), "1")
+        self.assertEqual(figure(html, "left_behind_children"), "0")
+        self.assertEqual(figure(html, "household_visits"), "1")
+
+    def test_roles_that_may_not_see_the_registry_get_no_registry_cards(self):
+        self.visit(self.township_worker, self.elder)
+        html = self.page(self.liaison)
+        for key in ("people_registered", "left_behind_children", "household_visits"):
+            self.assertNotIn(f'data-key="{key}"', html)
+        self.login(self.liaison)
+        workbook = load_workbook(io.BytesIO(self.client.get(URL, {"format": "xlsx"}).content))
+        labels = [row[0] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        self.assertNotIn("入户走访（次）", labels)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -18,9 +18,26 @@ from carepair.accounts.models import User
 from carepair.accounts.roles import Perm, Role
 from carepair.demo.seed.state import LOCAL
 from carepair.ledger.models import Activity, Material
+from carepair.lib.vault import vault
 from carepair.orgs.models import Kind, Organisation
 from carepair.pairing.models import Pairing, Tier
-from carepair.problems.models import Action, Problem, ProblemEvent, Status
+from carepair.people import idnumber
+from carepair.people.models import (
+    CHILD_CATEGORIES,
+    Category,
+    ChildArchive,
+    HouseholdVisit,
+    Living,
+    Person,
+    PersonCategory,
+    Referral,
+    ServicePoint,
+    VisitProblem,
+)
+from carepair.people.models import Status as PersonStatus
+from carepair.people.selectors import due_visits
+from carepair.people.services import CategoryLine, check_person, plan_refresh
+from carepair.problems.models import Action, Problem, ProblemEvent, Source, Status
 from carepair.problems.services import TRANSITIONS
 from carepair.regions.models import Level, Region
 
@@ -44,7 +61,8 @@ class SeedTest(TestCase):
 
     def test_it_says_what_it_is_doing(self):
         self.assertIn("正在生成演示数据：乐山市，规模 0.05", self.output)
-        for step in ("regions", "organisations", "users", "pairings", "ledger", "problems"):
+        steps = ("regions", "organisations", "users", "pairings", "ledger", "problems", "registry")
+        for step in steps:
             self.assertRegex(self.output, rf"正在生成… \S+ \({step}\)")
         self.assertIn("完成，用时", self.output)
 
@@ -144,6 +162,138 @@ class SeedTest(TestCase):
             if problem.is_overdue() and way[-1].at < midnight:
                 self.assertGreater(problem.escalation_level, 0, problem.pk)
 
+    def test_it_registers_people_with_valid_encrypted_id_numbers(self):
+        keys = vault()
+        people = Person.objects.values_list(
+            "pk", "id_cipher", "id_hash", "id_masked", "birth_date", "sex", "region_id"
+        )
+        self.assertGreater(len(people), 2500)
+        for pk, cipher, digest, masked, born, sex, region in people:
+            number = keys.decrypt(cipher)
+            parsed = idnumber.parse(number)
+            self.assertEqual((parsed.birth_date, parsed.sex), (born, sex), pk)
+            self.assertEqual((masked, digest), (parsed.masked, keys.digest(number)), pk)
+            county = "511102" if region.startswith("511171") else region[:6]
+            self.assertEqual(number[:6], county, pk)
+
+    def test_every_person_passes_the_registrys_own_checks(self):
+        today = timezone.localdate()
+        lines: dict[int, list] = {}
+        for pk, category, start, end, source in PersonCategory.objects.values_list(
+            "person_id", "category", "start_on", "end_on", "source"
+        ):
+            lines.setdefault(pk, []).append(CategoryLine(category, start, end, source))
+        keys = vault()
+        current = set(PersonCategory.objects.current(today).values_list("person_id", flat=True))
+        for p in Person.objects.all():
+            check_person(
+                name=p.name,
+                id_number=keys.decrypt(p.id_cipher),
+                sex=p.sex,
+                birth_date=p.birth_date,
+                categories=lines[p.pk],
+                today=today,
+            )
+            self.assertTrue(p.region.level == Level.VILLAGE)
+            self.assertEqual(p.pk in current, p.status != PersonStatus.DECEASED, p.pk)
+            held = {line.category for line in lines[p.pk] if line.end_on is None}
+            if Category.ALONE in held:
+                self.assertEqual(p.living, Living.ALONE, p.pk)
+            if held & CHILD_CATEGORIES:
+                self.assertLess(p.age_on(today), 18, p.pk)
+            if Category.LEFT_BEHIND_CHILD in held and p.status == PersonStatus.ACTIVE:
+                self.assertLess(p.age_on(today), 16, p.pk)
+            if p.status != PersonStatus.ACTIVE:
+                self.assertTrue(p.status_on and p.status_note, p.pk)
+
+    def test_every_child_has_a_file_and_every_file_a_child(self):
+        today = timezone.localdate()
+        archives = ChildArchive.objects.select_related("person")
+        self.assertTrue(archives.exists())
+        for archive in archives:
+            self.assertLess(archive.person.age_on(today), 18, archive.pk)
+            self.assertTrue(archive.risk_reasons, archive.pk)
+        children = Person.objects.filter(birth_date__gt=today.replace(year=today.year - 18))
+        self.assertEqual(set(children.values_list("pk", flat=True)), set(
+            archives.values_list("person_id", flat=True)
+        ))  # fmt: skip
+        left_behind = ChildArchive.objects.filter(
+            person__categories__category=Category.LEFT_BEHIND_CHILD
+        )
+        self.assertTrue(left_behind.exclude(father_work="").exists())
+        disabled = ChildArchive.objects.filter(
+            person__categories__category=Category.DISABLED_CHILD,
+            schooling__in=["mainstream", "at_home"],
+        )
+        self.assertTrue(disabled.exists())
+
+    def test_the_visit_plans_are_those_plan_refresh_computes(self):
+        self.assertEqual(plan_refresh(), 0)
+        last = dict(
+            HouseholdVisit.objects.values_list("person_id").annotate(last=Max("visited_on"))
+        )
+        for pk, last_visit in Person.objects.values_list("pk", "last_visit_on"):
+            self.assertEqual(last_visit, last.get(pk), pk)
+        active = Person.objects.filter(status=PersonStatus.ACTIVE)
+        today = timezone.localdate()
+        self.assertTrue(active.filter(next_visit_on__lt=today).exists())  # overdue
+        self.assertTrue(active.filter(next_visit_on__gt=today).exists())  # not yet due
+        self.assertTrue(active.filter(last_visit_on__isnull=True).exists())  # newly registered
+
+    def test_every_visit_was_made_by_someone_who_may_to_someone_they_see(self):
+        visits = HouseholdVisit.objects.values_list(
+            "visitor_id", "person_id", "visited_on", "region_id"
+        )
+        fields = ("pk", "region_id", "status", "status_on", "created_at")
+        people = {p.pk: p for p in Person.objects.only(*fields)}
+        seen_by: dict[int, set] = {}
+        users = {u.pk: u for u in User.objects.filter(household_visits__isnull=False).distinct()}
+        for visitor, person, day, region in visits:
+            if visitor not in seen_by:
+                user = users[visitor]
+                self.assertTrue(user.can(Perm.VISIT_PEOPLE), user.username)
+                seen_by[visitor] = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+            self.assertIn(person, seen_by[visitor])
+            p = people[person]
+            self.assertEqual(region, p.region_id)
+            self.assertGreaterEqual(day, p.created_at.astimezone(LOCAL).date())
+            self.assertLessEqual(day, timezone.localdate())
+            if p.status == PersonStatus.DECEASED:
+                self.assertLess(day, p.status_on)
+
+    def test_problems_found_at_a_door_were_raised_from_the_visit(self):
+        links = VisitProblem.objects.select_related("visit", "problem", "visit__person")
+        self.assertGreater(links.count(), 100)
+        for link in links:
+            problem, visit = link.problem, link.visit
+            self.assertEqual(problem.source, Source.VISIT)
+            self.assertEqual(problem.region_id, visit.person.region_id)
+            self.assertEqual(problem.raised_by_id, visit.visitor_id)
+            self.assertEqual(problem.raised_at.astimezone(LOCAL).date(), visit.visited_on)
+            self.assertEqual(visit.needs, problem.title)
+        in_villages = Problem.objects.filter(institution__isnull=True)
+        self.assertEqual(in_villages.count(), links.count())
+
+    def test_children_have_service_points_and_a_few_referrals(self):
+        self.assertEqual(
+            set(ServicePoint.objects.values_list("kind", flat=True)), set(ServicePoint.Kind)
+        )
+        referrals = Referral.objects.select_related("person", "referred_by", "point")
+        self.assertTrue(referrals.exists())
+        for referral in referrals:
+            self.assertTrue(referral.referred_by.can(Perm.VIEW_REFERRALS))
+            self.assertLess(referral.person.age_on(referral.referred_on), 18)
+            self.assertTrue(referral.person.health.mental_health)
+            self.assertTrue(referral.point.region_id.startswith(referral.person.region_id[:6]))
+
+    def test_the_demo_visitors_have_people_to_visit(self):
+        worker = User.objects.get(username="township_worker")
+        volunteer = User.objects.get(username="volunteer")
+        self.assertTrue(Person.objects.filter(visitor=worker).exists())
+        self.assertTrue(Person.objects.filter(visitor=volunteer).exists())
+        due = due_visits(worker, mine=True)
+        self.assertTrue(any(p.age >= 80 for p in due))  # journey 2's 80-year-old
+
     def test_it_refuses_a_database_that_already_has_organisations(self):
         with self.assertRaisesMessage(CommandError, "--flush"):
             seed()
@@ -164,6 +314,14 @@ def fingerprint() -> str:
         sorted(Activity.objects.values_list("title", "occurred_on", "beneficiaries", "region_id")),
         sorted(Material.objects.values_list("item", "quantity", "value_fen")),
         sorted(Problem.objects.values_list("title", "status", "raised_at", "region_id")),
+        sorted(Person.objects.values_list("name", "id_masked", "birth_date", "region_id")),
+        list(
+            PersonCategory.objects.order_by("person_id", "pk").values_list(
+                "person_id", "category", "start_on", "end_on", "source"
+            )
+        ),
+        sorted(HouseholdVisit.objects.values_list("visited_on", "region_id", "health", "needs")),
+        sorted(ChildArchive.objects.values_list("school", "grade", "risk", "risk_reasons")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

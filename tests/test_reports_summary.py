@@ -1,8 +1,11 @@
 """The programme summary equals what was recorded, for any period and any scope in reach."""
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from carepair.accounts.roles import Role
@@ -10,20 +13,26 @@ from carepair.ledger import services as ledger
 from carepair.ledger.models import Category, Kind
 from carepair.ledger.services import MaterialLine
 from carepair.pairing.services import pairing_adjust
+from carepair.people.models import Category as PersonCategory
+from carepair.people.models import Condition, Seen, Status
+from carepair.people.services import CategoryLine, person_register, person_set_status, visit_record
 from carepair.problems import services as problems
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Problem
 from carepair.reports import rollup
 from carepair.reports.selectors import (
+    PEOPLE_KEYS,
     SUMMARY_KEYS,
     SYSTEM,
     Period,
+    county_of,
     problems_by_month,
     programme_summary,
     tally,
     total,
 )
 from tests.base import TODAY, PersonaTestCase, make_user, photo
+from tests.people_base import PeopleTestCase, id_for, years_ago
 
 
 class Recording:
@@ -173,6 +182,10 @@ class ProgrammeSummaryTest(Recording, PersonaTestCase):
             "social_organisations": 1,
             "pairs_active": 2,
             "pairs_adjusted": 1,
+            # Nobody on the registry here (PeopleSummaryTest counts them).
+            "household_visits": 0,
+            "people_registered": 0,
+            "left_behind_children": 0,
         }
         self.assertTrue(set(SUMMARY_KEYS) <= set(expected))
         self.assertEqual({k: summary[k] for k in expected}, expected)
@@ -279,3 +292,144 @@ class ProgrammeSummaryTest(Recording, PersonaTestCase):
             period=Period(datetime.date(2024, 1, 1), datetime.date(2024, 3, 31)),
         )
         self.assertEqual(months, [("2024-01", 0, 0), ("2024-02", 1, 0), ("2024-03", 0, 0)])
+
+
+class PeopleSummaryTest(PeopleTestCase):
+    """The registry's figures: people on it today, left-behind children among them, and
+    the household visits of the period, each within the viewer's reach."""
+
+    def visit(self, actor, person, days_ago=0):
+        return visit_record(
+            actor=self.fresh(actor),
+            person=person,
+            visited_on=TODAY() - datetime.timedelta(days=days_ago),
+            seen=Seen.YES,
+            health=Condition.GOOD,
+            safety=Condition.GOOD,
+            food=Condition.GOOD,
+            mood=Condition.GOOD,
+        )
+
+    def record_the_visits(self):
+        self.visit(self.township_worker, self.elder)
+        self.visit(self.volunteer, self.elder, days_ago=3)
+        self.visit(self.township_worker, self.child)
+        self.visit(self.county_b_worker, self.elder_b)
+        last_year = TODAY().timetuple().tm_yday + 10
+        self.visit(self.county_b_worker, self.elder_b, days_ago=last_year)
+
+    def figures(self, user, **options) -> dict:
+        summary = programme_summary(user=self.fresh(user), **options)
+        return {k: summary[k] for k in PEOPLE_KEYS}
+
+    def test_the_registry_figures_equal_what_was_recorded(self):
+        self.record_the_visits()
+        self.assertEqual(
+            self.figures(self.city_admin),
+            {"people_registered": 3, "left_behind_children": 1, "household_visits": 5},
+        )
+        self.assertLessEqual(set(PEOPLE_KEYS), set(SUMMARY_KEYS))
+
+    def test_household_visits_are_those_of_the_period(self):
+        self.record_the_visits()
+        this_year = self.figures(self.city_admin, period=Period.preset("this_year"))
+        last_year = self.figures(self.city_admin, period=Period.preset("last_year"))
+        self.assertEqual((this_year["household_visits"], last_year["household_visits"]), (4, 1))
+        # People are counted as they are today, whatever the period.
+        self.assertEqual(last_year["people_registered"], 3)
+
+    def test_only_the_living_on_the_registry_and_children_holding_the_category_count(self):
+        person_set_status(
+            actor=self.fresh(self.county_b_worker),
+            person=self.elder_b,
+            status=Status.DECEASED,
+            on=TODAY(),
+        )
+        grown = person_register(
+            actor=self.fresh(self.township_worker),
+            name="李大明",
+            id_number=id_for("511102", years_ago(18, 1), 4),
+            region=self.village_a,
+            categories=[CategoryLine(PersonCategory.LEFT_BEHIND_CHILD, years_ago(3))],
+        )
+        ended = person_register(
+            actor=self.fresh(self.township_worker),
+            name="李二妹",
+            id_number=id_for("511102", years_ago(10), 5, male=False),
+            region=self.village_a,
+            categories=[
+                CategoryLine(PersonCategory.LEFT_BEHIND_CHILD, years_ago(2), end_on=years_ago(1)),
+                CategoryLine(PersonCategory.CHILD_IN_DIFFICULTY, years_ago(1)),
+            ],
+        )
+        self.assertTrue(grown.pk and ended.pk)
+        figures = self.figures(self.city_admin)
+        # Alive: the elder and the child of county A, the grown one and the girl no longer
+        # left behind; of them only the child holds 留守儿童 and is under 18.
+        self.assertEqual((figures["people_registered"], figures["left_behind_children"]), (4, 1))
+
+    def test_a_county_sees_only_its_own_people(self):
+        self.record_the_visits()
+        self.assertEqual(
+            self.figures(self.county_b_worker),
+            {"people_registered": 1, "left_behind_children": 0, "household_visits": 2},
+        )
+        crossed = self.figures(self.county_b_worker, region_code=self.county_a.code)
+        self.assertEqual(set(crossed.values()), {0})
+        self.assertEqual(
+            self.figures(self.city_admin, region_code=self.county_a.code),
+            {"people_registered": 2, "left_behind_children": 1, "household_visits": 3},
+        )
+
+    def test_a_countys_figures_are_the_same_seen_from_the_city_or_from_the_county(self):
+        # The city's view of a county is counted by region, the county worker's own view
+        # (which may reach past the county) through visible_to: they agree.
+        self.record_the_visits()
+        for county, worker in (
+            (self.county_a, self.county_a_worker),
+            (self.county_b, self.county_b_worker),
+        ):
+            with self.subTest(county.name):
+                self.assertEqual(
+                    self.figures(self.city_admin, region_code=county.code), self.figures(worker)
+                )
+
+    def test_a_volunteer_counts_the_people_they_visit(self):
+        self.record_the_visits()
+        self.assertEqual(
+            self.figures(self.volunteer),
+            {"people_registered": 1, "left_behind_children": 0, "household_visits": 2},
+        )
+
+    def test_roles_that_may_not_see_the_registry_count_none_of_it(self):
+        self.record_the_visits()
+        for user in (self.liaison, self.staff):
+            with self.subTest(user.username):
+                self.assertEqual(set(self.figures(user).values()), {0})
+
+    def test_the_counties_add_up_to_the_whole(self):
+        self.record_the_visits()
+        admin = self.fresh(self.city_admin)
+        groups = tally(user=admin, by="county", key=county_of)
+        self.assertEqual(
+            {k: (f.people_registered, f.left_behind_children, f.household_visits)
+             for k, f in groups.items() if f.people_registered},
+            {"511102": (2, 1, 3), "511111": (1, 0, 2)},
+        )  # fmt: skip
+        whole = total(groups.values())
+        self.assertEqual(whole.household_visits, 5)
+        by_region = tally(user=admin, by="region", key=lambda code: code)
+        self.assertEqual(by_region[self.village_a.code].household_visits, 3)
+
+    def test_the_report_command_prints_the_registry_figures(self):
+        self.record_the_visits()
+        out = io.StringIO()
+        call_command("report", "summary", "--json", stdout=out)
+        summary = json.loads(out.getvalue())
+        self.assertEqual(
+            {k: summary[k] for k in PEOPLE_KEYS},
+            {"people_registered": 3, "left_behind_children": 1, "household_visits": 5},
+        )
+        out = io.StringIO()
+        call_command("report", "summary", stdout=out)
+        self.assertRegex(out.getvalue(), r"入户走访\S*\s+5\n")

@@ -45,6 +45,17 @@ class SummaryOut(Schema):
     enterprises: int
     pairs_active: int
     pairs_adjusted: int
+    household_visits: int = Field(
+        ...,
+        description="Door-knocking visits (入户走访) made in the period. Like the other two "
+        "figures of the registry, zero for a role that may not see the registry.",
+    )
+    people_registered: int = Field(
+        ..., description="People in need on the registry today (active), in reach."
+    )
+    left_behind_children: int = Field(
+        ..., description="Children under 18 holding 留守儿童 today, among them."
+    )
 
     @field_serializer("material_value_yuan")
     def as_json_number(self, value: Decimal):

@@ -24,6 +24,9 @@ FIGURES = (
     ("social_organisations", _("Social organisations")),
     ("pairs_active", _("Pairs in force")),
     ("pairs_adjusted", _("Pairs adjusted")),
+    ("people_registered", _("People in need on the registry")),
+    ("left_behind_children", _("Left-behind children")),
+    ("household_visits", _("Household visits")),
 )
 
 # The dashboard's cards, in three groups.
@@ -46,6 +49,10 @@ GROUPS = (
     (
         pgettext_lazy("dashboard group", "Helpers and pairs"),
         ("departments", "institutions", "social_organisations", "pairs_active", "pairs_adjusted"),
+    ),
+    (
+        pgettext_lazy("dashboard group", "People in need"),
+        ("people_registered", "left_behind_children", "household_visits"),
     ),
 )
 

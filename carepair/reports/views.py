@@ -223,6 +223,15 @@ def _reach_name(user) -> str:
     return _("All in my reach")
 
 
+def _shown_figures(user) -> set[str]:
+    """The figures a user's page and workbook show: the registry's only to roles that may
+    see it (for the others they would read as zero, which says nothing)."""
+    keys = {k for k, _label in FIGURES}
+    if not user.can(Perm.VIEW_PEOPLE):
+        keys -= set(selectors.PEOPLE_KEYS)
+    return keys
+
+
 def _period_text(period: Period) -> str:
     if period.start is None and period.end is None:
         return _("All time")
@@ -251,6 +260,7 @@ def dashboard(request):
     summary = selectors.summary_dict(board.summary, choice.period, None)
     reach = _reach_name(user)
     labels = dict(FIGURES)
+    shown = _shown_figures(user)
     groups = [
         (
             title,
@@ -262,9 +272,11 @@ def dashboard(request):
                     "alert": k in ALERTS and summary[k] > 0,
                 }
                 for k in keys
+                if k in shown
             ],
         )
         for title, keys in GROUPS
+        if any(k in shown for k in keys)
     ]
     counties = [
         {
@@ -315,10 +327,11 @@ def _workbook(choice: Choice, board: selectors.Dashboard, request_user):
     s = board.summary
     summary = selectors.summary_dict(s, choice.period, None)
     place = _title(choice, _reach_name(request_user))
+    shown = _shown_figures(request_user)
     overview = [
         (pgettext("dashboard filter", "Region"), place),
         (_("Period"), _period_text(choice.period)),
-        *((label, summary[key]) for key, label in FIGURES),
+        *((label, summary[key]) for key, label in FIGURES if key in shown),
         *(
             (
                 _("Activities: %(category)s") % {"category": label},

@@ -29,7 +29,7 @@ def build(s: State) -> None:
     rng = s.rng
     # One hash for every seeded user: hashing is deliberately slow, and the demo
     # password is the same for all (see carepair/demo/accounts.py).
-    password = make_password(DEMO_PASSWORD)
+    password = s.password = make_password(DEMO_PASSWORD)
     used = set(User.objects.values_list("username", flat=True))
     taken = used & set(_all_demo_usernames())
     if taken:

@@ -249,6 +249,8 @@ def _problem(s: State, category, status, problems, events, evidence) -> None:
     )
     if way.source == Source.VISIT and way.institution is not None:
         problem.activity_id = visit_before(way.institution, raised_day)
+    if way.institution is None:
+        s.village_problems.append((problem, way.raiser))
     problems.append(problem)
 
     steps = _steps(s, category, status)
@@ -436,6 +438,7 @@ def _demo_problems(s: State, problems, events, evidence) -> None:
             village = institution.township.villages[-1]
             problem.region_id = village.code
             problem.description = f"入户走访发现：{village.name}{title}，请协调解决。"
+            s.village_problems.append((problem, raiser))
         problems.append(problem)
         mine = [_event(problem, Action.RAISE, "", Status.RAISED, raiser, raiser_org,
                        raised_at, problem.description)]  # fmt: skip

@@ -68,6 +68,11 @@ class Command(BaseCommand):
             self.stdout.write(f"正在清空数据库 {where} …")
             _flush()
 
+        from carepair.lib.vault import create_key_file, key_file
+
+        if create_key_file():
+            # The registry's identity numbers are stored encrypted with this key.
+            self.stdout.write(f"已生成身份证号加密密钥：{key_file()}（请与数据库分开备份）")
         self.stdout.write(
             f"正在生成演示数据：乐山市，规模 {scale:g}，随机种子 {seed}，"
             f"台账截至 {until or '今天'}，数据库 {where}"
