@@ -42,13 +42,12 @@ rules), so that running it afterwards changes nothing.
 """
 
 import datetime
-import importlib
 
 from carepair.demo.seed.registry import children, persons, visits
 from carepair.demo.seed.rows import Rows, Table
 from carepair.demo.seed.state import BATCH, State
 from carepair.lib.vault import vault
-from carepair.people import idnumber
+from carepair.people import idnumber, rules
 from carepair.people.models import (
     Category,
     ChildArchive,
@@ -70,16 +69,12 @@ def ensure_rules() -> list[VisitRule]:
     """The visit rules come with the people migration; after a flush they are put back
     from the same list."""
     if not VisitRule.objects.exists():
-        migration = importlib.import_module("carepair.people.migrations.0002_visit_rules")
-        VisitRule.objects.bulk_create(
-            VisitRule(name=n, category=c, also_category=a, min_age=age, every_days=d)
-            for n, c, a, age, d in migration.RULES
-        )
+        rules.load(VisitRule)
     return list(VisitRule.objects.filter(active=True))
 
 
 def build(s: State) -> None:
-    rules = ensure_rules()
+    active_rules = ensure_rules()
     villages = [persons.Village(v, t) for t in s.townships for v in t.villages]
     maker = persons.Maker(s, villages)
     people = [maker.elder() for _ in range(s.scaled(persons.ELDERLY))]
@@ -92,7 +87,7 @@ def build(s: State) -> None:
 
     visitors = visits.Visitors(s, villages)
     visits.assign_visitors(s, visitors, people)
-    planned = visits.plan_visits(s, rules, people)
+    planned = visits.plan_visits(s, active_rules, people)
     points = children.service_points(maker, schools, people)
 
     from carepair.accounts.models import User
