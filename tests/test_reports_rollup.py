@@ -245,3 +245,61 @@ class MonthlyFiguresEqualCountedFiguresTest(Recording, PersonaTestCase):
             problems_by_month(user=SYSTEM, period=Period(D(2024, 1, 1), D(2024, 3, 31)))[:3],
             [("2024-01", 1, 1), ("2024-02", 3, 1), ("2024-03", 1, 1)],
         )
+
+
+class RegistryTotalsTest(PersonaTestCase):
+    """The registry's counts and the visits' monthly totals follow the people services,
+    and a count is good for its day only."""
+
+    def test_registry_counts_follow_the_services_and_the_day(self):
+        from carepair.people.models import Category as PeopleCategory
+        from carepair.people.models import Condition, Seen
+        from carepair.people.models import Status as PersonStatus
+        from carepair.people.services import (
+            CategoryLine,
+            person_register,
+            person_set_status,
+            visit_record,
+        )
+        from tests.people_base import id_for, years_ago
+
+        today = TODAY()
+        child = person_register(
+            actor=self.township_worker,
+            name="李小明",
+            id_number=id_for("511102", years_ago(18, -3), 2),  # 18 in three days
+            region=self.village_a,
+            categories=[CategoryLine(PeopleCategory.LEFT_BEHIND_CHILD, today)],
+        )
+        elder = person_register(
+            actor=self.township_worker,
+            name="王秀英",
+            id_number=id_for("511102", years_ago(82), 1, male=False),
+            region=self.village_a,
+        )
+        county = self.county_a.code[:6]
+        self.assertEqual(rollup.registry_counts(county), {county: {"people": 2, "left_behind": 1}})
+        person_set_status(
+            actor=self.township_worker, person=elder, status=PersonStatus.MOVED_AWAY, on=today
+        )
+        self.assertEqual(rollup.registry_counts(county)[county]["people"], 1)
+        # Four days on the child is 18: the first count of that day counts again.
+        later = today + datetime.timedelta(days=4)
+        self.assertEqual(rollup.registry_counts(county, today=later)[county]["left_behind"], 0)
+
+        visit_record(
+            actor=self.township_worker,
+            person=child,
+            visited_on=today,
+            seen=Seen.YES,
+            health=Condition.GOOD,
+            safety=Condition.GOOD,
+            food=Condition.GOOD,
+            mood=Condition.GOOD,
+        )
+        self.assertEqual(rollup.differences(), [])
+        figures = total(tally(user=self.fresh(self.city_admin), by=None).values())
+        self.assertEqual(figures.household_visits, 1)
+        counted = total(tally(user=self.fresh(self.city_admin), by="region").values())
+        self.assertEqual(figures.household_visits, counted.household_visits)
+        self.assertEqual(figures.people_registered, counted.people_registered)

@@ -39,6 +39,7 @@ from carepair.people.models import (
     VisitRule,
 )
 from carepair.regions.models import Level
+from carepair.reports import rollup
 
 ADULT_AGE = 18
 OVER_80_AGE = 80
@@ -239,6 +240,7 @@ def person_register(
     if health and any(health.values()):
         PersonHealth.objects.create(person=person, **health)
     plan_refresh(Person.objects.filter(pk=person.pk))
+    rollup.refresh_registry({person.region_id})
     person.refresh_from_db()
     return person
 
@@ -255,8 +257,10 @@ def person_update(*, actor, person: Person, region=None, **changes) -> Person:
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     person = Person.objects.select_for_update().get(pk=person.pk)
+    moved_from = None
     if region is not None and region.pk != person.region_id:
         _check_place(actor, region)
+        moved_from = person.region_id
         person.region = region
     if "visitor" in changes and changes["visitor"] != person.visitor:
         _check_visitor(actor, changes["visitor"])
@@ -267,6 +271,8 @@ def person_update(*, actor, person: Person, region=None, **changes) -> Person:
     person._history_user = actor
     person.full_clean(exclude=["id_cipher", "id_hash", "id_masked", "created_by", "visitor"])
     person.save()
+    if moved_from is not None:
+        rollup.refresh_registry({moved_from, person.region_id})
     return person
 
 
@@ -292,6 +298,7 @@ def person_set_status(
             held._history_user = actor
             held.save(update_fields=["end_on"])
     plan_refresh(Person.objects.filter(pk=person.pk))
+    rollup.refresh_registry({person.region_id})
     return person
 
 
@@ -317,6 +324,7 @@ def category_add(*, actor, person: Person, line: CategoryLine) -> PersonCategory
     held._history_user = actor
     held.save()
     plan_refresh(Person.objects.filter(pk=person.pk))
+    rollup.refresh_registry({person.region_id})
     return held
 
 
@@ -330,6 +338,7 @@ def category_end(*, actor, held: PersonCategory, on: datetime.date) -> PersonCat
     held._history_user = actor
     held.save(update_fields=["end_on"])
     plan_refresh(Person.objects.filter(pk=held.person_id))
+    rollup.refresh_registry({held.person.region_id})
     return held
 
 
@@ -508,6 +517,7 @@ def visit_record(
         Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=visited_on), pk=person.pk
     ).update(last_visit_on=visited_on)
     plan_refresh(Person.objects.filter(pk=person.pk))
+    rollup.refresh_visits(rollup.visit_cells(visit))
     return visit
 
 

@@ -57,3 +57,37 @@ class ProblemMonth(models.Model):
 
     def __str__(self):
         return f"{self.county} {self.month:%Y-%m} {self.category}"
+
+
+class VisitMonth(models.Model):
+    """The household visits (入户走访) made in one county in one month."""
+
+    county = models.CharField(_("county"), max_length=6)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    visits = models.PositiveIntegerField(_("household visits"))
+
+    class Meta:
+        verbose_name = _("monthly visit totals")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["county", "month"], name="visit_month_cell")]
+
+    def __str__(self):
+        return f"{self.county} {self.month:%Y-%m}"
+
+
+class RegistryCount(models.Model):
+    """The registry of one county as of a day: people on it (active) and left-behind
+    children (under 18, holding 留守儿童). Ages and category dates move at midnight, so a
+    count is good for its day only (reports.rollup.registry_counts)."""
+
+    county = models.CharField(_("county"), max_length=6, unique=True)
+    as_of = models.DateField(_("as of"))
+    people = models.PositiveIntegerField(_("people registered"))
+    left_behind = models.PositiveIntegerField(_("left-behind children"))
+
+    class Meta:
+        verbose_name = _("registry count")
+        verbose_name_plural = _("registry counts")
+
+    def __str__(self):
+        return f"{self.county} {self.as_of}"

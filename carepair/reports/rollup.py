@@ -1,4 +1,4 @@
-"""Keeping the monthly totals (月度汇总) in step with the records.
+"""Keeping the monthly totals (月度汇总) and the registry's counts in step with the records.
 
 A cell is one county in one month. Whenever a write service changes an entry or a problem,
 it hands the cells the record lay in before and after to `refresh_activities` or
@@ -8,8 +8,13 @@ a cell is always what its records say, however it was reached. After a bulk load
 (`seed-demo`) or a repair, `rebuild()` counts every cell; `differences()` says where the
 stored totals and the records disagree (`carepair report rollup --check`).
 
-One code path serves all three: `_activity_totals` and `_problem_totals` count the
-records matching a filter, grouped by cell.
+One code path serves all three: `_activity_totals`, `_problem_totals` and `_visit_totals`
+count the records matching a filter, grouped by cell.
+
+The registry's counts (people on it, left-behind children) are not monthly: they hold for
+a day, as ages and category dates move at midnight. `registry_counts()` reads them and, on
+the first read of a day, counts every county again; the people services count again the
+counties they change (`refresh_registry`).
 """
 
 import datetime
@@ -17,7 +22,7 @@ import zlib
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Left, TruncMonth
 from django.utils import timezone
@@ -41,6 +46,11 @@ def problem_cells(problem) -> set[Cell]:
     if problem.verified_at is not None:
         cells.add((county, local_month(problem.verified_at)))
     return cells
+
+
+def visit_cells(visit) -> set[Cell]:
+    """The cell a household visit is counted in."""
+    return {(visit.region_id[:COUNTY_DIGITS], visit.visited_on.replace(day=1))}
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -120,6 +130,19 @@ def _problem_totals(apps, raised: Q | None, solved: Q | None) -> dict[tuple, dic
     return out
 
 
+def _visit_totals(apps, where: Q | None) -> dict[tuple, dict]:
+    """{(county, month): {"visits"}} of the household visits matching `where`."""
+    HouseholdVisit = apps.get_model("people", "HouseholdVisit")
+    visits = HouseholdVisit.objects.all() if where is None else HouseholdVisit.objects.filter(where)
+    rows = (
+        visits.annotate(county=Left("region_id", COUNTY_DIGITS), month=TruncMonth("visited_on"))
+        .values_list("county", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(county, first_day(month)): {"visits": n} for county, month, n in rows}
+
+
 def _write(model, fields: tuple[str, ...], totals: dict[tuple, dict]) -> None:
     model.objects.bulk_create(
         [model(**dict(zip(fields, key, strict=True)), **values) for key, values in totals.items()],
@@ -129,6 +152,7 @@ def _write(model, fields: tuple[str, ...], totals: dict[tuple, dict]) -> None:
 
 ACTIVITY_KEY = ("county", "month", "kind", "category")
 PROBLEM_KEY = ("county", "month", "category")
+VISIT_KEY = ("county", "month")
 
 
 def _cells_filter(cells: set[Cell]) -> Q:
@@ -165,8 +189,19 @@ def refresh_problems(cells: Iterable[Cell], apps=global_apps) -> None:
     _write(ProblemMonth, PROBLEM_KEY, totals)
 
 
-def rebuild(apps=global_apps) -> dict[str, int]:
-    """Count every cell again from the records; returns how many cells there are."""
+def refresh_visits(cells: Iterable[Cell], apps=global_apps) -> None:
+    """Count these cells' household visits again."""
+    cells = set(cells)
+    if not cells:
+        return
+    _lock(cells, "visit")
+    VisitMonth = apps.get_model("reports", "VisitMonth")
+    VisitMonth.objects.filter(_cells_filter(cells)).delete()
+    _write(VisitMonth, VISIT_KEY, _visit_totals(apps, _in_cells(cells, "visited_on", False)))
+
+
+def rebuild_ledger(apps=global_apps) -> dict[str, int]:
+    """Count every activity and problem cell again."""
     ActivityMonth = apps.get_model("reports", "ActivityMonth")
     ProblemMonth = apps.get_model("reports", "ProblemMonth")
     ActivityMonth.objects.all().delete()
@@ -176,6 +211,20 @@ def rebuild(apps=global_apps) -> dict[str, int]:
     _write(ActivityMonth, ACTIVITY_KEY, activities)
     _write(ProblemMonth, PROBLEM_KEY, problems)
     return {"activity_cells": len(activities), "problem_cells": len(problems)}
+
+
+def rebuild_registry(apps=global_apps) -> dict[str, int]:
+    """Count every visit cell and every county's registry again."""
+    VisitMonth = apps.get_model("reports", "VisitMonth")
+    VisitMonth.objects.all().delete()
+    visits = _visit_totals(apps, None)
+    _write(VisitMonth, VISIT_KEY, visits)
+    return {"visit_cells": len(visits), "registry_counties": refresh_registry(None, apps=apps)}
+
+
+def rebuild(apps=global_apps) -> dict[str, int]:
+    """Count everything again from the records; returns how many cells there are."""
+    return {**rebuild_ledger(apps), **rebuild_registry(apps)}
 
 
 def _stored(model, key: tuple[str, ...], measures: tuple[str, ...]) -> dict[tuple, dict]:
@@ -190,9 +239,11 @@ def differences(apps=global_apps) -> list[str]:
     ActivityMonth = apps.get_model("reports", "ActivityMonth")
     ProblemMonth = apps.get_model("reports", "ProblemMonth")
     out = []
+    VisitMonth = apps.get_model("reports", "VisitMonth")
     for name, model, key, counted in (
         ("activities", ActivityMonth, ACTIVITY_KEY, _activity_totals(apps, None)),
         ("problems", ProblemMonth, PROBLEM_KEY, _problem_totals(apps, None, None)),
+        ("visits", VisitMonth, VISIT_KEY, _visit_totals(apps, None)),
     ):
         measures = tuple(next(iter(counted.values()), {}).keys()) or tuple(
             f.name for f in model._meta.fields if f.name not in (*key, "id")
@@ -202,3 +253,94 @@ def differences(apps=global_apps) -> list[str]:
             if stored.get(cell) != counted.get(cell):
                 out.append(f"{name} {cell}: stored {stored.get(cell)}, counted {counted.get(cell)}")
     return out
+
+
+# --- the registry's counts, good for a day ----------------------------------------------
+
+LEFT_BEHIND_CHILD = "left_behind_child"
+ADULT_AGE = 18
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _registry_totals(apps, counties: set[str] | None, today: datetime.date) -> dict[str, dict]:
+    """{county: {"people", "left_behind"}} as of today, for these counties (None: all)."""
+    Person = apps.get_model("people", "Person")
+    PersonCategory = apps.get_model("people", "PersonCategory")
+    people = Person.objects.filter(status="active")
+    held = PersonCategory.objects.filter(
+        Q(end_on__isnull=True) | Q(end_on__gt=today),
+        start_on__lte=today,
+        category=LEFT_BEHIND_CHILD,
+        person__status="active",
+        person__birth_date__gt=_years_before(today, ADULT_AGE),
+    )
+    if counties is not None:
+        q = Q(pk__in=[])
+        for county in counties:
+            q |= Q(region__code__prefix=county)
+        people = people.filter(q)
+        held = held.filter(person__in=Person.objects.filter(q).values("pk"))
+    out = {c: {"people": 0, "left_behind": 0} for c in counties or ()}
+    for county, n in (
+        people.annotate(county=Left("region_id", COUNTY_DIGITS))
+        .values_list("county")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        out.setdefault(county, {"people": 0, "left_behind": 0})["people"] = n
+    for county, n in (
+        held.annotate(county=Left("person__region_id", COUNTY_DIGITS))
+        .values_list("county")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    ):
+        out.setdefault(county, {"people": 0, "left_behind": 0})["left_behind"] = n
+    return out
+
+
+def refresh_registry(
+    counties: Iterable[str] | None, apps=global_apps, today: datetime.date | None = None
+) -> int:
+    """Count these counties' registry again, as of today (None: every county, and the
+    counts of counties with nobody left go). Returns how many counties were counted."""
+    today = today or timezone.localdate()
+    RegistryCount = apps.get_model("reports", "RegistryCount")
+    wanted = None if counties is None else {c[:COUNTY_DIGITS] for c in counties}
+    if wanted == set():
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(b"registry")])
+    totals = _registry_totals(apps, wanted, today)
+    stale = (
+        RegistryCount.objects.all()
+        if wanted is None
+        else RegistryCount.objects.filter(county__in=wanted)
+    )
+    stale.delete()
+    RegistryCount.objects.bulk_create(
+        RegistryCount(county=c, as_of=today, people=t["people"], left_behind=t["left_behind"])
+        for c, t in totals.items()
+    )
+    return len(totals)
+
+
+def registry_counts(prefix: str, today: datetime.date | None = None) -> dict[str, dict]:
+    """{county: {"people", "left_behind"}} of the counties under `prefix` ('' for all), as
+    of today; counted again first if the stored counts are of an earlier day."""
+    from carepair.reports.models import RegistryCount
+
+    today = today or timezone.localdate()
+    if RegistryCount.objects.exclude(as_of=today).exists() or not RegistryCount.objects.exists():
+        with transaction.atomic():
+            refresh_registry(None, today=today)
+    rows = RegistryCount.objects.all()
+    if prefix:
+        rows = rows.filter(county__prefix=prefix)
+    return {r.county: {"people": r.people, "left_behind": r.left_behind} for r in rows}

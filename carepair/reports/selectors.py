@@ -50,7 +50,8 @@ from carepair.people.models import Status as PersonStatus
 from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
 from carepair.regions.models import Level, Region, full_code, in_region, prefix_of
-from carepair.reports.models import ActivityMonth, ProblemMonth
+from carepair.reports import rollup
+from carepair.reports.models import ActivityMonth, ProblemMonth, VisitMonth
 from carepair.reports.months import LocalMonth, Unindexed, month_text, months_between, next_month
 
 SUMMARY_KEYS = (
@@ -530,6 +531,13 @@ def _registry_rows(user, period, region_code, column, today) -> list[dict]:
     instead of six and a half)."""
     lbc = PersonCategoryKind.LEFT_BEHIND_CHILD
     prefix = _whole_region(user, region_code)
+    if (
+        prefix is not None
+        and len(prefix) <= COUNTY_DIGITS
+        and column != "region_id"
+        and today == timezone.localdate()
+    ):
+        return _registry_total_rows(user, period, region_code, prefix, column)
     if prefix is None:
         people = people_in(user, region_code)
         held = in_region(
@@ -571,6 +579,28 @@ def _registry_rows(user, period, region_code, column, today) -> list[dict]:
     if raw:
         for r in rows:
             r["county"] = county_of(r.pop("region_id"))
+    return rows
+
+
+def _registry_total_rows(user, period, region_code, prefix: str, column) -> list[dict]:
+    """The same rows from the stored totals: the registry's counts of today per county,
+    the visits of whole months from the monthly totals, the days of partial months at the
+    period's ends from the visits themselves."""
+    grouping = [column] if column else []
+    rows = [
+        {"county": county, "people": c["people"], "left_behind": c["left_behind"]}
+        for county, c in rollup.registry_counts(prefix).items()
+    ]
+    whole, partial = split_months(period)
+    rows += list(
+        _months(VisitMonth, prefix, whole)
+        .values(*grouping)
+        .annotate(visits=Sum("visits"))
+        .order_by()
+    )
+    for part in partial:
+        visits = household_visits_in(user, part, region_code)
+        rows += _grouped(_by_column(visits, column, "region_id"), grouping, visits=Count("pk"))
     return rows
 
 

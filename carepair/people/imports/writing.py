@@ -31,6 +31,7 @@ from carepair.people.services import (
     every_days_for,
     plan_refresh,
 )
+from carepair.reports import rollup
 
 MERGE, REPORT = "merge", "report"
 BATCH = 2000  # rows per INSERT statement, at most
@@ -109,6 +110,7 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
     _insert_with_history(Contact, contacts, stamp)
     for chunk in chunks(merged_pks, 2000):
         plan_refresh(Person.objects.filter(pk__in=chunk), today=today)
+    rollup.refresh_registry({r.village for r in rows})
     records_changed()
 
 

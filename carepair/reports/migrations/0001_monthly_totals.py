@@ -7,7 +7,7 @@ def count_existing(apps, schema_editor):
     """Records already there are counted into the new monthly totals."""
     from carepair.reports import rollup
 
-    rollup.rebuild(apps)
+    rollup.rebuild_ledger(apps)
 
 
 class Migration(migrations.Migration):
