@@ -114,6 +114,8 @@ def measure(requests: int) -> dict:
         },
         "activities": summary["activities"] + summary["research_visits"],
         "problems": summary["problems_raised"],
+        "people": summary["people_registered"],
+        "household_visits": summary["household_visits"],
     }
 
 
@@ -171,7 +173,8 @@ def main() -> int:
             )
         print(
             f"{'':<11} ({result['activities']:,} activities and visits, "
-            f"{result['problems']:,} problems)"
+            f"{result['problems']:,} problems, {result['people']:,} people on the registry, "
+            f"{result['household_visits']:,} household visits)"
         )
     return 0
 
