@@ -222,7 +222,10 @@ class PersonCategoryQuerySet(models.QuerySet):
 class PersonCategory(models.Model):
     """One reason someone is looked after, from a date (and to a date), and who said so."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="categories")
+    # (person, category) below serves the person's own lookups as well.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="categories", db_index=False
+    )
     category = models.CharField(_("category"), max_length=24, choices=Category.choices)
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True)
@@ -237,7 +240,10 @@ class PersonCategory(models.Model):
         ordering = ["person", "start_on", "pk"]
         verbose_name = _("category held")
         verbose_name_plural = _("categories held")
-        indexes = [models.Index(fields=["category", "end_on"])]
+        indexes = [
+            models.Index(fields=["category", "end_on"]),
+            models.Index(fields=["person", "category"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True)

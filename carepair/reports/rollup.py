@@ -258,6 +258,7 @@ def differences(apps=global_apps) -> list[str]:
 # --- the registry's counts, good for a day ----------------------------------------------
 
 LEFT_BEHIND_CHILD = "left_behind_child"
+FEW_COUNTIES = 3
 ADULT_AGE = 18
 
 
@@ -281,11 +282,11 @@ def _registry_totals(apps, counties: set[str] | None, today: datetime.date) -> d
         person__birth_date__gt=_years_before(today, ADULT_AGE),
     )
     if counties is not None:
-        q = Q(pk__in=[])
+        in_people, in_held = Q(pk__in=[]), Q(pk__in=[])
         for county in counties:
-            q |= Q(region__code__prefix=county)
-        people = people.filter(q)
-        held = held.filter(person__in=Person.objects.filter(q).values("pk"))
+            in_people |= Q(region__code__prefix=county)
+            in_held |= Q(person__region__code__prefix=county)
+        people, held = people.filter(in_people), held.filter(in_held)
     out = {c: {"people": 0, "left_behind": 0} for c in counties or ()}
     for county, n in (
         people.annotate(county=Left("region_id", COUNTY_DIGITS))
@@ -314,6 +315,8 @@ def refresh_registry(
     wanted = None if counties is None else {c[:COUNTY_DIGITS] for c in counties}
     if wanted == set():
         return 0
+    if wanted is not None and len(wanted) > FEW_COUNTIES:
+        wanted = None  # one pass over everybody beats a range per county
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(b"registry")])
