@@ -104,3 +104,14 @@ class VaultTest(SimpleTestCase):
         ):
             vault()
         self.assertIn("carepair keys create", str(refused.exception))
+
+
+class UnusualDigitsTest(SimpleTestCase):
+    def test_digits_of_other_scripts_are_refused_not_crashed_on(self):
+        for number in (
+            "11010519491231002²",
+            "1101051949123100２X"[:-1] + "٣",
+            "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X",
+        ):
+            with self.subTest(number), self.assertRaises(InvalidIdNumber):
+                parse(number, TODAY)

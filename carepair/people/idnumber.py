@@ -12,6 +12,7 @@ number and returns it with the birth date and sex it encodes; anything wrong rai
 
 import datetime
 from dataclasses import dataclass
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -36,8 +37,13 @@ class IdNumber:
         return mask(self.number)
 
 
+DIGITS = {str(d): d for d in range(10)}
+
+
 def check_character(first17: str) -> str:
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    """The check character of 17 ASCII digits (a dict lookup per digit: an import checks
+    a hundred thousand of these)."""
+    return CHECK[sum(map(mul, map(DIGITS.__getitem__, first17), WEIGHTS)) % 11]
 
 
 def normalise(raw: str) -> str:
@@ -56,7 +62,7 @@ def parse(raw: str, today: datetime.date | None = None) -> IdNumber:
     if not number:
         raise InvalidIdNumber(_("The ID number is empty."))
     if len(number) == 15:
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):
             raise InvalidIdNumber(_("A 15-digit ID number has digits only."))
         number = from_15(number)
     if len(number) != 18:
@@ -64,7 +70,7 @@ def parse(raw: str, today: datetime.date | None = None) -> IdNumber:
             _("An ID number has 18 characters (or 15 digits for an old one); this has %(n)d.")
             % {"n": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
         raise InvalidIdNumber(_("An ID number is 17 digits and a digit or X."))
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
