@@ -321,3 +321,42 @@ class ContactsHealthVisitorTest(PeopleTestCase):
         self.assertRedirects(response, f"/people/{self.elder.pk}/")
         self.elder.refresh_from_db()
         self.assertEqual(self.elder.visitor, self.township_worker)
+
+
+class RevealAuditTest(PeopleTestCase):
+    def test_the_back_office_lists_the_reveals_of_its_region_only(self):
+        from carepair.people.services import id_reveal
+
+        id_reveal(actor=self.township_worker, person=self.elder, reason="核对低保材料")
+        id_reveal(actor=self.county_b_worker, person=self.elder_b, reason="核对特困材料")
+        self.login(self.city_admin)
+        page = self.client.get("/admin/people/idreveal/")
+        self.assertContains(page, "核对低保材料")
+        self.assertContains(page, "核对特困材料")
+        from carepair.accounts.models import User
+
+        User.objects.filter(pk=self.county_b_worker.pk).update(is_staff=True)
+        self.login(self.county_b_worker)
+        page = self.client.get("/admin/people/idreveal/")
+        self.assertContains(page, "核对特困材料")
+        self.assertNotContains(page, "核对低保材料")
+
+    def test_volunteers_may_not_export_the_people_they_visit(self):
+        self.login(self.volunteer)
+        self.assertEqual(self.client.get("/people/?format=xlsx").status_code, 403)
+        self.login(self.township_worker)
+        self.assertEqual(self.client.get("/people/?format=xlsx").status_code, 200)
+
+    def test_the_list_shows_the_registry_as_it_stands_without_a_filter_on(self):
+        from carepair.people.models import Status
+        from carepair.people.services import person_set_status
+
+        person_set_status(
+            actor=self.township_worker, person=self.child, status=Status.MOVED_AWAY, on=TODAY()
+        )
+        self.login(self.township_worker)
+        page = self.client.get("/people/")
+        self.assertNotContains(page, self.child.name)
+        self.assertNotContains(page, '<details class="filters card" open')
+        every = self.client.get("/people/", {"status": ""})
+        self.assertContains(every, self.child.name)

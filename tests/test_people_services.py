@@ -158,6 +158,33 @@ class VisitPlanTest(PeopleTestCase):
         self.assertIn((self.volunteer.pk, 1, 1), [(c.key, c.due, c.overdue) for c in by_visitor])
         self.assertEqual(list(due_visits(self.fresh(self.volunteer), mine=True)), [self.elder])
 
+    def test_a_locked_door_leaves_the_visit_due_and_rates_nothing(self):
+        record = visit_record(
+            actor=self.township_worker,
+            person=self.elder,
+            visited_on=TODAY(),
+            seen=Seen.NOT_HOME,
+            health=Condition.GOOD,
+            safety=Condition.GOOD,
+            food=Condition.GOOD,
+            mood=Condition.GOOD,
+        )
+        self.assertEqual((record.health, record.safety, record.food, record.mood), ("", "", "", ""))
+        self.elder.refresh_from_db()
+        self.assertIsNone(self.elder.last_visit_on)
+        self.assertEqual(self.elder.next_visit_on, TODAY())
+        with self.assertRaises(ValidationError):
+            visit_record(
+                actor=self.township_worker,
+                person=self.elder,
+                visited_on=TODAY(),
+                seen=Seen.YES,
+                health="",
+                safety="",
+                food="",
+                mood="",
+            )
+
     def test_a_deceased_person_leaves_the_plan_and_their_categories_end(self):
         person_set_status(
             actor=self.township_worker, person=self.elder, status=Status.DECEASED, on=TODAY()

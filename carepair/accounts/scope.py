@@ -22,6 +22,12 @@ class Scope:
         return bool(self.prefix and region_code and region_code.startswith(self.prefix))
 
     @property
+    def owns_a_region(self) -> bool:
+        """Whether the user's reach is a region of their own (not only what their
+        organisation is paired with or the people assigned to them)."""
+        return self.everything or bool(self.prefix)
+
+    @property
     def citywide(self) -> bool:
         """The city's own view: every county (the city tier of pairings is kept here)."""
         return self.everything or (self.prefix is not None and len(self.prefix) <= 4)

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from carepair.accounts.admin import RelatedOnly, ScopedAdmin, may_use_admin
 from carepair.accounts.scope import scope_of
-from carepair.people.models import ServicePoint, VisitRule
+from carepair.people.models import IdReveal, Person, ServicePoint, VisitRule
 from carepair.people.services import plan_refresh
 
 
@@ -46,3 +46,25 @@ class ServicePointAdmin(ScopedAdmin):
     list_display = ("name", "kind", "region", "contact", "phone")
     list_filter = ("kind", ("region", RelatedOnly))
     search_fields = ("name", "contact")
+
+
+@admin.register(IdReveal)
+class IdRevealAdmin(ScopedAdmin):
+    """Who saw which full ID number, when, why and from where (查看留痕): read only, for
+    the back office of the region the person lives in."""
+
+    list_display = ("at", "user", "person", "reason", "address")
+    list_filter = (("user", RelatedOnly),)
+    search_fields = ("reason", "user__username", "person__name")
+    date_hierarchy = "at"
+    list_select_related = ("user", "person")
+    readonly_fields = ("at", "user", "person", "reason", "address")
+
+    def scoped(self, queryset, user):
+        return queryset.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

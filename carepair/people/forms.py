@@ -45,7 +45,7 @@ def townships_for(user):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("person", "Name"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -54,7 +54,7 @@ class PersonFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All")), *Status.choices],
+        choices=[*Status.choices, ("", _("All, including moved away and deceased"))],
         required=False,
         initial=Status.ACTIVE,
     )
@@ -75,10 +75,7 @@ class PersonFilterForm(forms.Form):
     def filters(self) -> dict:
         if not self.is_valid():
             return {"status": Status.ACTIVE}
-        data = dict(self.cleaned_data)
-        if "status" not in self.data:
-            data["status"] = Status.ACTIVE
-        return data
+        return dict(self.cleaned_data)
 
 
 class PersonForm(forms.Form):
@@ -193,10 +190,12 @@ class ConditionField(forms.ChoiceField):
     """Good / fair / poor as three large buttons a thumb can hit."""
 
     def __init__(self, **kwargs):
+        # Nothing chosen in advance: each answer is the visitor's own. Required only when
+        # the person was seen (VisitForm.clean).
         super().__init__(
             choices=Condition.choices,
             widget=forms.RadioSelect(attrs={"class": "chips"}),
-            initial=Condition.GOOD,
+            required=False,
             **kwargs,
         )
 
@@ -211,7 +210,7 @@ class VisitForm(forms.Form):
         label=_("Seen"),
         choices=Seen.choices,
         widget=forms.RadioSelect(attrs={"class": "chips"}),
-        initial=Seen.YES,
+        help_text=_("Not at home: the visit stays due, and nothing below is rated."),
     )
     health = ConditionField(label=pgettext_lazy("person", "Health"))
     safety = ConditionField(label=_("Safety at home"))
@@ -250,6 +249,10 @@ class VisitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("seen") != Seen.NOT_HOME:
+            for name in ("health", "safety", "food", "mood"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Choose one."))
         if self.can_raise and data.get("raise_problem"):
             if not data.get("problem_title"):
                 self.add_error("problem_title", _("Say in a few words what must be fixed."))

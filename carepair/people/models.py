@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm, Role
@@ -113,7 +114,7 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A person in need (帮扶对象), elderly or a child, in a village or community."""
 
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     id_cipher = models.CharField(_("ID number (encrypted)"), max_length=128, editable=False)
     id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -270,8 +271,10 @@ class Contact(models.Model):
     """A guardian (监护人), an emergency contact, or a child's care parent."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
-    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
-    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(
+        pgettext_lazy("contact", "kind"), max_length=16, choices=ContactKind.choices
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     relation = models.CharField(_("relation"), max_length=32, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
@@ -498,10 +501,13 @@ class HouseholdVisit(models.Model):
     visited_on = models.DateField(_("visited on"))
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     seen = models.CharField(_("seen"), max_length=8, choices=Seen.choices, default=Seen.YES)
-    health = models.CharField(_("health"), max_length=8, choices=Condition.choices)
-    safety = models.CharField(_("safety at home"), max_length=8, choices=Condition.choices)
-    food = models.CharField(_("food"), max_length=8, choices=Condition.choices)
-    mood = models.CharField(_("mood"), max_length=8, choices=Condition.choices)
+    # What the visitor saw: only when the person was seen (blank when nobody was home).
+    health = models.CharField(_("health"), max_length=8, choices=Condition.choices, blank=True)
+    safety = models.CharField(
+        _("safety at home"), max_length=8, choices=Condition.choices, blank=True
+    )
+    food = models.CharField(_("food"), max_length=8, choices=Condition.choices, blank=True)
+    mood = models.CharField(_("mood"), max_length=8, choices=Condition.choices, blank=True)
     needs = models.TextField(_("needs"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)

@@ -33,6 +33,7 @@ from carepair.people.models import (
     PersonCategory,
     PersonHealth,
     Referral,
+    Seen,
     Status,
     VisitPhoto,
     VisitProblem,
@@ -477,6 +478,12 @@ def visit_record(
         raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
     if person.status == Status.DECEASED and person.status_on and visited_on > person.status_on:
         raise ValidationError({"visited_on": _("The person had died by then.")})
+    met = seen != Seen.NOT_HOME
+    if met and not all((health, safety, food, mood)):
+        raise ValidationError(_("Say how the person's health, safety, food and mood were."))
+    if not met:
+        # Nobody was seen: there is nothing to rate, and the visit is still to be made.
+        health = safety = food = mood = ""
     checked = [(upload, validate_photo(upload)) for upload in photos]
     visit = HouseholdVisit(
         person=person,
@@ -512,10 +519,12 @@ def visit_record(
             source=Source.VISIT,
         )
         VisitProblem.objects.create(visit=visit, problem=problem)
-    # A visit recorded late does not move the last visit back.
-    Person.objects.filter(
-        Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=visited_on), pk=person.pk
-    ).update(last_visit_on=visited_on)
+    # Only a visit that reached the person counts for the plan (a locked door leaves the
+    # visit due), and one recorded late does not move the last visit back.
+    if met:
+        Person.objects.filter(
+            Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=visited_on), pk=person.pk
+        ).update(last_visit_on=visited_on)
     plan_refresh(Person.objects.filter(pk=person.pk))
     rollup.refresh_visits(rollup.visit_cells(visit))
     return visit

@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from carepair.accounts.roles import Perm
+from carepair.accounts.scope import scope_of
 from carepair.ledger.forms import apply_errors
 from carepair.ledger.views import paginate, refuse, serve_photo
 from carepair.lib.errors import NotAllowed, ValidationError
@@ -41,6 +43,7 @@ from carepair.people.models import (
     PersonCategory,
     PersonHealth,
     Referral,
+    Status,
     VisitPhoto,
 )
 from carepair.regions.models import Region
@@ -70,15 +73,20 @@ def _refused(view):
 @_refused
 def person_list(request):
     _needs(request, Perm.VIEW_PEOPLE)
-    form = PersonFilterForm(request.GET, user=request.user)
+    query = request.GET.copy()
+    query.setdefault("status", Status.ACTIVE)  # the registry as it stands, unless asked
+    form = PersonFilterForm(query, user=request.user)
     people = selectors.person_list(request.user, form.filters())
     if request.GET.get("format") == "xlsx":
         _needs(request, Perm.EXPORT)
+        if not scope_of(request.user).owns_a_region:
+            # A volunteer sees a few people to visit, not a list to take away.
+            raise NotAllowed(_("Lists of people are exported by the township and above."))
         return xlsx_response(
             _("people"),
             _("People in need"),
             [
-                _("Name"),
+                pgettext("person", "Name"),
                 _("ID number (masked)"),
                 _("Sex"),
                 _("Age"),

@@ -53,6 +53,8 @@ def test_a_township_worker_visits_an_80_year_old_and_raises_a_need(live_server, 
     phone.check("input[name=seen][value=yes]")
     phone.check("input[name=health][value=fair]")
     phone.check("input[name=safety][value=poor]")
+    phone.check("input[name=food][value=good]")
+    phone.check("input[name=mood][value=fair]")
     phone.fill("textarea[name=needs]", "厨房电线老化，插座发烫。")
     phone.set_input_files("input[name=photos]", png((200, 80, 30)))
     phone.check("input[name=raise_problem]")

@@ -315,7 +315,9 @@ def visit_rows(s: State, visits: list[Visit], first_pk: int) -> list[tuple]:
         p = v.person
         child = p.group != "elder"
         held = {c[0] for c in p.cats}
-        if v.problem is not None:
+        # A locked door does not count as the last visit (visit_record leaves it due), so
+        # a person's latest visit reached them.
+        if v.problem is not None or v.day == max(x.day for x in p.visits):
             seen = Seen.YES
         else:
             r = rand()
@@ -336,7 +338,7 @@ def visit_rows(s: State, visits: list[Visit], first_pk: int) -> list[tuple]:
                 safety = _condition(rand(), (0.2, 0.6))
         elif seen == Seen.NOT_HOME:
             notes = rng.choice(words.NOT_HOME_NOTES)
-            health = safety = food = mood = Condition.GOOD
+            health = safety = food = mood = ""  # nobody seen, nothing rated
         else:
             if rand() < WITH_NEEDS:
                 needs = rng.choice(words.CHILD_NEEDS if child else words.ELDER_NEEDS)
