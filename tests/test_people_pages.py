@@ -210,6 +210,12 @@ class PeoplePagesTest(PeopleTestCase):
         self.assertEqual(visit.photos.count(), 1)
         page = self.client.get(f"/people/{self.elder.pk}/")
         self.assertContains(page, "王秀英家厨房电线老化")
+        # ... and the problem's page leads back to the person, for those who may see them.
+        back = f'href="/people/{self.elder.pk}/"'
+        self.assertContains(self.client.get(f"/problems/{problem.pk}/"), back)
+        self.login(self.liaison)
+        self.assertNotContains(self.client.get(f"/problems/{problem.pk}/"), back, status_code=404)
+        self.login(self.township_worker)
         photo_url = f"/people/visit-photos/{visit.photos.get().pk}/"
         self.assertEqual(self.client.get(photo_url).status_code, 200)
         self.login(self.county_b_worker)

@@ -69,6 +69,10 @@ def _detail(request, problem, *, bound=None, refusal: str = "", status: int = 20
         for action in services.allowed_actions(user=user, problem=problem)
     ]
     events = list(problem.events.all())
+    # Raised at a household visit: the person, for whoever may see them (people app).
+    from carepair.people.models import Person
+
+    visited = Person.objects.visible_to(user).filter(visits__raised__problem=problem).first()
     # Evidence attached to a step shows with that step; anything else shows on its own.
     loose = [e for e in problem.evidence.all() if e.event_id is None]
     return render(
@@ -81,6 +85,7 @@ def _detail(request, problem, *, bound=None, refusal: str = "", status: int = 20
             "steps": steps,
             "overdue": problem.is_overdue(),
             "refusal": refusal,
+            "visited": visited,
         },
         status=status,
     )
