@@ -4,6 +4,7 @@ the service as a township worker would."""
 import datetime
 
 from carepair.accounts.roles import Role
+from carepair.lib.dates import years_before
 from carepair.people import idnumber
 from carepair.people.models import Category
 from carepair.people.services import CategoryLine, person_register
@@ -18,12 +19,7 @@ def id_for(region6: str, born: datetime.date, seq: int, male: bool = True) -> st
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:
-    today = TODAY()
-    try:
-        day = today.replace(year=today.year - years)
-    except ValueError:
-        day = today.replace(year=today.year - years, day=28)
-    return day - datetime.timedelta(days=days)
+    return years_before(TODAY(), years) - datetime.timedelta(days=days)
 
 
 class PeopleTestCase(PersonaTestCase):

@@ -19,6 +19,9 @@ from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm, Role
 from carepair.accounts.scope import scope_of
+from carepair.lib.dates import age_on
+
+ADULT_AGE = 18  # child categories end, and a child's file with them
 
 
 class Sex(models.TextChoices):
@@ -197,8 +200,7 @@ class Person(models.Model):
         return f"{self.name}（{self.id_masked}）"
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self) -> int:
@@ -206,7 +208,7 @@ class Person(models.Model):
 
     @property
     def is_child(self) -> bool:
-        return self.age < 18
+        return self.age < ADULT_AGE
 
 
 class PersonCategoryQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Left
 from django.utils import timezone
 
+from carepair.lib.dates import years_before
 from carepair.lib.scoping import visible_or_404
 from carepair.people.models import CHILD_CATEGORIES, Category, Person, PersonCategory, Status
 from carepair.people.services import find_by_id_number
@@ -117,16 +118,9 @@ def due_counts(
 
 def _birthday_between(years: int, start: datetime.date, end: datetime.date) -> Q:
     """Born so that the `years`-th birthday falls in [start, end]."""
-    return Q(birth_date__gt=_years_before(start, years) - datetime.timedelta(days=1)) & Q(
-        birth_date__lte=_years_before(end, years)
+    return Q(birth_date__gt=years_before(start, years) - datetime.timedelta(days=1)) & Q(
+        birth_date__lte=years_before(end, years)
     )
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass

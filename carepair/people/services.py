@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
+from carepair.lib.dates import age_on
 from carepair.lib.errors import NotAllowed, ValidationError
 from carepair.lib.freshness import changes_records
 from carepair.lib.uploads import validate_photo
 from carepair.lib.vault import vault
 from carepair.people import idnumber
 from carepair.people.models import (
+    ADULT_AGE,
     CHILD_CATEGORIES,
     Category,
     ChildArchive,
@@ -42,7 +44,6 @@ from carepair.people.models import (
 from carepair.regions.models import Level
 from carepair.reports import rollup
 
-ADULT_AGE = 18
 OVER_80_AGE = 80
 # Category.values builds a new list on every call; check_person runs once per imported row.
 CATEGORY_VALUES = frozenset(Category.values)
@@ -65,10 +66,6 @@ class Checked:
     sex: str
     birth_date: datetime.date
     categories: list[CategoryLine] = field(default_factory=list)
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def check_person(

@@ -164,7 +164,7 @@ def _person_page(request, person, *, revealed: str = "", forms: dict | None = No
             "health": health,
             "show_health": user.can(Perm.VIEW_HEALTH),
             "archive": archive,
-            "is_child": person.age_on(today) < services.ADULT_AGE,
+            "is_child": person.is_child,
             "referrals": list(referrals) if user.can(Perm.VIEW_REFERRALS) else None,
             "visits": HouseholdVisit.objects.filter(person=person)
             .select_related("visitor")
@@ -409,7 +409,10 @@ def due_list(request):
     mine = request.GET.get("all") != "1" and selectors.due_visits(user, mine=True).exists()
     people = selectors.due_visits(user, within_days=within, today=today, mine=mine)
     people = people.select_related("region", "region__parent")
-    by = request.GET.get("by") or ("township" if len(user_prefix(user)) <= 6 else "visitor")
+    # Those who watch a county or more see it by township; a township sees its visitors.
+    scope = scope_of(user)
+    wide = scope.everything or len(scope.prefix or "") in (4, 6)
+    by = request.GET.get("by") or ("township" if wide else "visitor")
     counts = selectors.due_counts(user, by=by, within_days=within, today=today)
     names = _group_names(by, [c.key for c in counts])
     return render(
@@ -426,13 +429,6 @@ def due_list(request):
             ],
         },
     )
-
-
-def user_prefix(user) -> str:
-    from carepair.accounts.scope import scope_of
-
-    scope = scope_of(user)
-    return "" if scope.everything else (scope.prefix or "x" * 12)
 
 
 def _group_names(by: str, keys) -> dict:

@@ -27,6 +27,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Left, TruncMonth
 from django.utils import timezone
 
+from carepair.lib.dates import years_before
+from carepair.people.models import ADULT_AGE, Category
 from carepair.reports.months import LocalMonth, first_day, local_month, next_month
 
 COUNTY_DIGITS = 6
@@ -257,16 +259,7 @@ def differences(apps=global_apps) -> list[str]:
 
 # --- the registry's counts, good for a day ----------------------------------------------
 
-LEFT_BEHIND_CHILD = "left_behind_child"
 FEW_COUNTIES = 3
-ADULT_AGE = 18
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _registry_totals(apps, counties: set[str] | None, today: datetime.date) -> dict[str, dict]:
@@ -277,9 +270,9 @@ def _registry_totals(apps, counties: set[str] | None, today: datetime.date) -> d
     held = PersonCategory.objects.filter(
         Q(end_on__isnull=True) | Q(end_on__gt=today),
         start_on__lte=today,
-        category=LEFT_BEHIND_CHILD,
+        category=Category.LEFT_BEHIND_CHILD,
         person__status="active",
-        person__birth_date__gt=_years_before(today, ADULT_AGE),
+        person__birth_date__gt=years_before(today, ADULT_AGE),
     )
     if counties is not None:
         in_people, in_held = Q(pk__in=[]), Q(pk__in=[])

@@ -39,13 +39,14 @@ from django.utils import timezone
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import Scope, scope_of
 from carepair.ledger.models import Activity, Category, Kind
+from carepair.lib.dates import years_before
 from carepair.lib.freshness import records_version
 from carepair.lib.money import fen_to_yuan
 from carepair.orgs.models import Kind as OrgKind
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
+from carepair.people.models import ADULT_AGE, HouseholdVisit, Person, PersonCategory
 from carepair.people.models import Category as PersonCategoryKind
-from carepair.people.models import HouseholdVisit, Person, PersonCategory
 from carepair.people.models import Status as PersonStatus
 from carepair.problems.models import OPEN_STATUSES, Problem, Status
 from carepair.problems.models import Category as ProblemCategory
@@ -188,13 +189,6 @@ def household_visits_in(user, period: Period, region_code: str | None = None):
     """Door-knocking visits (入户走访) made in the period, in the region where they were made."""
     visits = in_region(HouseholdVisit.objects.visible_to(user), region_code)
     return visits.filter(period.dates("visited_on"))
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -552,7 +546,7 @@ def _registry_rows(user, period, region_code, column, today) -> list[dict]:
     held = held.current(today).filter(
         category=lbc,
         person__status=PersonStatus.ACTIVE,
-        person__birth_date__gt=_years_before(today, 18),
+        person__birth_date__gt=years_before(today, ADULT_AGE),
     )
     # Counting a county's people or visits, SQLite walks the region index in order when
     # grouping on the raw code (rolled up to counties here); PostgreSQL hashes either way

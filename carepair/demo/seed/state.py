@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from carepair.lib.dates import years_before
+
 LOCAL = ZoneInfo(settings.TIME_ZONE)
 
 # The article's figures (section 1 of DESIGN.md), which scale 1 must reach.
@@ -70,7 +72,7 @@ class State:
         self.scale = scale
         self.seed = seed
         self.today = until
-        self.start = _years_before(until, 3)
+        self.start = years_before(until, 3)
         self.now = now
         self.log = log
 
@@ -146,10 +148,3 @@ def clock(moment: datetime.datetime) -> datetime.datetime:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     seconds = ((local - midnight).total_seconds() - OPENS * 3600) * 24 / HOURS
     return midnight + datetime.timedelta(seconds=min(max(seconds, 0), 86399))
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)

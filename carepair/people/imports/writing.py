@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carepair.accounts.scope import scope_of
+from carepair.lib.dates import age_on
 from carepair.lib.freshness import records_changed
 from carepair.people.imports.checking import Problem, Row, chunks
 from carepair.people.imports.template import BY_KEY
 from carepair.people.models import (
+    ADULT_AGE,
     Contact,
     ContactKind,
     Living,
@@ -25,9 +27,7 @@ from carepair.people.models import (
     VisitRule,
 )
 from carepair.people.services import (
-    ADULT_AGE,
     CategoryLine,
-    age_on,
     every_days_for,
     plan_refresh,
 )

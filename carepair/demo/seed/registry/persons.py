@@ -7,7 +7,8 @@ import datetime
 
 from carepair.demo import names
 from carepair.demo.seed.registry import words
-from carepair.demo.seed.state import State, _years_before
+from carepair.demo.seed.state import State
+from carepair.lib.dates import age_on, years_before
 from carepair.people.models import Category as C
 from carepair.people.models import ContactKind, Living, Status
 
@@ -154,10 +155,6 @@ def birthday(born: datetime.date, years: int) -> datetime.date:
         return datetime.date(born.year + years, 3, 1)
 
 
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 class Maker:
     """Draws people: names, birth dates, places, categories, contacts and health."""
 
@@ -212,7 +209,7 @@ class Maker:
     # --- dates -----------------------------------------------------------------------
 
     def born_at_age(self, age: int) -> datetime.date:
-        anniversary = _years_before(self.today, age)
+        anniversary = years_before(self.today, age)
         return anniversary - datetime.timedelta(days=self.rng.randint(0, 364))
 
     def days_ago(self, low: int, high: int) -> datetime.date:
