@@ -24,8 +24,8 @@ import pyarrow as pa
 
 from . import sql
 from .io import COLUMNS, LinkInputError, read_list
-from .normalise import Unreadable, address_forms, date_forms, sex_form
-from .pinyin import name_forms
+from .normalise import Unreadable, address_forms_many, date_forms, sex_form
+from .pinyin import name_forms_many
 
 NAME_COLUMNS = ("nm", "sur", "giv", "py", "py_giv", "fz", "fz_sur", "fz_giv")
 DATE_COLUMNS = ("bs", "byr", "bmo", "bda", "bd")
@@ -77,11 +77,13 @@ def _with_rn(table: pa.Table) -> pa.Table:
     return table.append_column("rn", pa.array(range(table.num_rows), pa.int64()))
 
 
-def _lookup(raws: list, forms, columns, types=None) -> pa.Table:
+def _lookup(raws: list, forms, columns, types=None, *, many=None) -> pa.Table:
+    """One row per distinct written value that has a form: raw, then its forms' columns.
+    `many` computes the forms of all values at once (names and addresses)."""
     rows = {c: [] for c in columns}
     keep = []
-    for raw in raws:
-        form = forms(raw)
+    computed = many(raws) if many else map(forms, raws)
+    for raw, form in zip(raws, computed, strict=True):
         if form is None:
             continue
         keep.append(raw)
@@ -154,7 +156,7 @@ def _backend(engine: str):
 
 def _normalise(backend, settings: Settings, stats: dict) -> None:
     names = _column(backend, sql.distinct_values("name"))
-    backend.put("names", _lookup(names, name_forms, NAME_COLUMNS))
+    backend.put("names", _lookup(names, None, NAME_COLUMNS, many=name_forms_many))
     unreadable = []
 
     def strict(raw):
@@ -182,7 +184,7 @@ def _normalise(backend, settings: Settings, stats: dict) -> None:
     backend.put("sexes", _lookup(sexes, lambda v: {"sx": s} if (s := sex_form(v)) else None,
                                  ("sx",)))  # fmt: skip
     addresses = _column(backend, sql.distinct_values("address"))
-    backend.put("addresses", _lookup(addresses, address_forms, ("ad", "ad_area")))
+    backend.put("addresses", _lookup(addresses, None, ("ad", "ad_area"), many=address_forms_many))
     stats["distinct"] = {"names": len(names), "birth_dates": len(own),
                          "addresses": len(addresses)}  # fmt: skip
     backend.create("l", sql.normalised("l"))

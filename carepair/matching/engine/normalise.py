@@ -7,7 +7,7 @@ import datetime
 import re
 import unicodedata
 
-from .pinyin import is_han, simplify
+from .pinyin import has_han, simplify_many
 
 EPOCH = datetime.date(1970, 1, 1).toordinal()
 EARLIEST_YEAR = 1880
@@ -36,7 +36,14 @@ def parse_date(raw: str | None) -> datetime.date | None:
     time after it. None when empty; `Unreadable` when it is not a date."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = str(raw).strip()
+    if len(text) == 10 and text[4] == text[7] and text[4] in "-/.":
+        # The common case, 1956-05-03, without the general parser's regexes.
+        try:
+            return _ymd(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            pass
+    text = unicodedata.normalize("NFKC", text)
     if not text:
         return None
     text = text.translate(_CN_DATE).strip()
@@ -97,11 +104,11 @@ def date_forms(raw: str | None) -> dict | None:
     if born is None:
         return None
     return {
-        "bs": born.strftime("%Y%m%d"),
+        "bs": f"{born.year:04d}{born.month:02d}{born.day:02d}",
         "byr": born.year,
         "bmo": born.month,
         "bda": born.day,
-        "bd": born.toordinal() - EPOCH,
+        "bd": born.toordinal() - EPOCH,  # one day off is a difference of one
     }
 
 
@@ -147,15 +154,21 @@ def _cn_number(match: re.Match) -> str:
 
 
 def address_forms(raw: str | None) -> dict | None:
+    return address_forms_many([raw])[0]
+
+
+def address_forms_many(raws: list) -> list[dict | None]:
     """ad: the address without province, city and county, punctuation and spaces, with
     Chinese numbers as digits (三组 → 3组); ad_area: its township and village or
     community, when it names them. Latin addresses are lower-cased words."""
-    if raw is None:
-        return None
-    text = simplify(str(raw)).strip()
+    texts = simplify_many(["" if r is None else str(r) for r in raws])
+    return [_address(text.strip()) for text in texts]
+
+
+def _address(text: str) -> dict | None:
     if not text:
         return None
-    if not any(is_han(ch) for ch in text):
+    if not has_han(text):
         words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
         return {"ad": " ".join(words), "ad_area": None} if words else None
     text = text.translate(_ADDRESS_DROP)

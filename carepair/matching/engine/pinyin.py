@@ -6,6 +6,7 @@ distinct string (a city has far fewer distinct names than records) and joins the
 back, so a plain Python loop is fast enough.
 """
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -49,16 +50,30 @@ FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 _T2S = opencc.OpenCC("t2s")
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
 def simplify(text: str) -> str:
     """Full-width to half-width (NFKC) and traditional to simplified characters."""
-    text = unicodedata.normalize("NFKC", text)
-    if any(is_han(ch) for ch in text):
-        text = _T2S.convert(text)
-    return text
+    return simplify_many([text])[0]
+
+
+def simplify_many(texts: list[str]) -> list[str]:
+    """simplify() of many strings in one call of each converter (OpenCC's per-call cost
+    is most of the work on short strings like names)."""
+    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    joined = unicodedata.normalize("NFKC", joined)
+    if has_han(joined):
+        joined = _T2S.convert(joined)
+    return joined.split("\n")
 
 
 @lru_cache(maxsize=4096)
@@ -81,49 +96,91 @@ def split_surname(name: str) -> tuple[str, str]:
     return name[:1], name[1:]
 
 
+@lru_cache(maxsize=65536)
+def char_pinyin(ch: str) -> str:
+    """One character's usual reading, without tone. Read character by character (not by
+    pypinyin's phrases): a given name is not a word, and both lists get the same reading
+    for the same character."""
+    return lazy_pinyin(ch, errors=lambda s: [s.lower()])[0]
+
+
 def surname_pinyin(surname: str) -> list[str]:
     if surname in COMPOUND_READINGS:
         return COMPOUND_READINGS[surname]
-    return [SURNAME_READINGS.get(ch) or lazy_pinyin(ch)[0] for ch in surname]
+    return [SURNAME_READINGS.get(ch) or char_pinyin(ch) for ch in surname]
+
+
+class _Readings:
+    """Character → pinyin (and → fuzzy pinyin) as str.translate tables, grown with the
+    characters of each batch, so that a name's pinyin is two C-level translations."""
+
+    def __init__(self):
+        self.py: dict[int, str] = {}
+        self.fz: dict[int, str] = {}
+        self.sur_py: dict[str, str] = {}
+        self.sur_fz: dict[str, str] = {}
+        for surname in [*SURNAME_READINGS, *COMPOUND_READINGS]:
+            syllables = surname_pinyin(surname)
+            self.sur_py[surname] = "".join(syllables)
+            self.sur_fz[surname] = "".join(fuzzy_syllable(p) for p in syllables)
+
+    def learn(self, text: str) -> None:
+        for ch in set(text) - {chr(c) for c in self.py}:
+            if is_han(ch):
+                reading = char_pinyin(ch)
+                self.py[ord(ch)] = reading
+                self.fz[ord(ch)] = fuzzy_syllable(reading)
+
+
+_READINGS = _Readings()
 
 
 def name_forms(raw: str | None) -> dict | None:
-    """Every comparable form of one written name, or None for an empty one.
+    """Every comparable form of one written name, or None for an empty one (see
+    name_forms_many)."""
+    return name_forms_many([raw])[0]
+
+
+def name_forms_many(raws: list) -> list[dict | None]:
+    """Every comparable form of each written name, None for an empty one.
 
     nm: simplified, separators out; sur/giv: surname and given name; py, py_giv: pinyin
     without spaces; fz, fz_sur, fz_giv: the same in Sichuan fuzzy pinyin. Names in Latin
     letters (FEBRL, foreigners) are lower-cased words, the last word taken as surname,
     and their pinyin keys the words in sorted order.
     """
-    if raw is None:
-        return None
-    text = simplify(raw).strip()
-    if not text:
-        return None
-    if any(is_han(ch) for ch in text):
-        nm = text.translate(SEPARATORS)
-        sur, giv = split_surname(nm)
-        sur_py = surname_pinyin(sur)
-        giv_py = [p.lower() for p in lazy_pinyin(giv, errors=lambda s: [s])]
-        fz_sur = [fuzzy_syllable(p) for p in sur_py]
-        fz_giv = [fuzzy_syllable(p) for p in giv_py]
-    else:
-        words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
-        if not words:
-            return None
-        nm = " ".join(words)
-        sur, giv = words[-1], " ".join(words[:-1])
-        # Lists disagree on which Latin word comes first: the keys take the words sorted.
-        key = "".join(sorted(words))
-        return {"nm": nm, "sur": sur, "giv": giv or None, "py": key, "py_giv": giv or None,
-                "fz": key, "fz_sur": sur, "fz_giv": giv or None}  # fmt: skip
-    return {
-        "nm": nm,
-        "sur": sur,
-        "giv": giv or None,
-        "py": "".join(sur_py + giv_py),
-        "py_giv": "".join(giv_py) or None,
-        "fz": "".join(fz_sur + fz_giv),
-        "fz_sur": "".join(fz_sur),
-        "fz_giv": "".join(fz_giv) or None,
-    }
+    texts = simplify_many(["" if r is None else str(r) for r in raws])
+    _READINGS.learn("".join(texts))
+    py, fz, sur_py, sur_fz = _READINGS.py, _READINGS.fz, _READINGS.sur_py, _READINGS.sur_fz
+    out: list[dict | None] = []
+    for text in texts:
+        text = text.strip()
+        if not text:
+            out.append(None)
+        elif has_han(text):
+            nm = text.translate(SEPARATORS)
+            if len(nm) >= 3 and nm[:2] in COMPOUND_SURNAMES:
+                sur, giv = nm[:2], nm[2:]
+            else:
+                sur, giv = nm[:1], nm[1:]
+            s_py = sur_py.get(sur) or sur.translate(py)
+            s_fz = sur_fz.get(sur) or sur.translate(fz)
+            g_py, g_fz = giv.translate(py), giv.translate(fz)
+            out.append({
+                "nm": nm, "sur": sur, "giv": giv or None, "py": s_py + g_py,
+                "py_giv": g_py or None, "fz": s_fz + g_fz, "fz_sur": s_fz,
+                "fz_giv": g_fz or None,
+            })  # fmt: skip
+        else:
+            words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+            if not words:
+                out.append(None)
+                continue
+            giv = " ".join(words[:-1]) or None
+            # Lists disagree on which Latin word comes first: the keys take them sorted.
+            key = "".join(sorted(words))
+            out.append({
+                "nm": " ".join(words), "sur": words[-1], "giv": giv, "py": key,
+                "py_giv": giv, "fz": key, "fz_sur": words[-1], "fz_giv": giv,
+            })  # fmt: skip
+    return out

@@ -57,6 +57,8 @@ WITH s1 AS (
       AND idy BETWEEN 1880 AND 2100 AND idm BETWEEN 1 AND 12 AND idd BETWEEN 1 AND 31, FALSE)
       AS idv
   FROM s4
+), s6 AS (
+  SELECT *, CASE WHEN idv THEN substr(idn, 7, 8) END AS idbs FROM s5
 )
 SELECT s5.rn, s5.record_id AS rid,
   n.nm, n.sur, n.giv, n.py, n.py_giv, n.fz, n.fz_sur, n.fz_giv,
@@ -69,10 +71,10 @@ SELECT s5.rn, s5.record_id AS rid,
   CASE WHEN try_cast(s5.ph1 AS BIGINT) IS NOT NULL AND length(s5.ph1) BETWEEN 7 AND 12
        AND substr(s5.ph1, 1, 1) <> '+' THEN s5.ph1 END AS ph,
   a.ad, a.ad_area
-FROM s5
+FROM s6 s5
 LEFT JOIN names n ON n.raw = s5.name
 LEFT JOIN dates d ON d.raw = s5.birth_date
-LEFT JOIN dates di ON s5.idv AND di.raw = substr(s5.idn, 7, 8)
+LEFT JOIN dates di ON di.raw = s5.idbs
 LEFT JOIN sexes x ON x.raw = s5.sex
 LEFT JOIN addresses a ON a.raw = s5.address
 """
