@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "carepair.reports",
     "carepair.api",
     "carepair.demo",
+    "carepair.matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,19 @@
+"""The record-linkage engine (比对引擎) of big data comparison: a plain Python package
+(no Django inside), callable from the web application, a background job or its own CLI.
+
+    from carepair.matching.engine import link
+    result = link("registry.parquet", "deaths.csv")   # result.pairs: a pyarrow Table
+"""
+
+from .io import COLUMNS, LinkInputError, read_list, write_pairs
+from .link import LinkResult, Settings, link
+
+__all__ = [
+    "COLUMNS",
+    "LinkInputError",
+    "LinkResult",
+    "Settings",
+    "link",
+    "read_list",
+    "write_pairs",
+]
