@@ -49,6 +49,8 @@ class Perm(models.TextChoices):
     REVEAL_ID = "reveal_id", _("Reveal a full ID number, with a reason")
     VIEW_HEALTH = "view_health", _("See health, disability and mental-health notes")
     VIEW_REFERRALS = "view_referrals", _("See and make mental-health referrals")
+    RUN_COMPARISON = "run_comparison", _("Upload department lists and run comparisons")
+    CHECK_FINDINGS = "check_findings", _("See and settle comparison findings")
 
 
 _ALL_VIEW = {Perm.VIEW_DASHBOARD, Perm.EXPORT}
@@ -71,6 +73,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RAISE_PROBLEM,
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
         }
         | _PEOPLE_KEEPER
     ),
@@ -84,6 +88,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RAISE_PROBLEM,
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
         }
         | _PEOPLE_KEEPER
     ),
@@ -96,7 +102,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.TOWNSHIP_WORKER: frozenset(
         _ALL_VIEW
-        | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+        | {
+            Perm.LOG_ACTIVITY,
+            Perm.RAISE_PROBLEM,
+            Perm.ASSIGN_PROBLEM,
+            Perm.WORK_PROBLEM,
+            Perm.CHECK_FINDINGS,
+        }
         | _PEOPLE_KEEPER
     ),
     # A volunteer sees the people they are the assigned visitor of, masked, without health.
@@ -104,7 +116,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.WORK_PROBLEM, Perm.VIEW_PEOPLE, Perm.VISIT_PEOPLE}
     ),
     Role.DATA_OFFICER: frozenset(
-        _ALL_VIEW | {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.REVEAL_ID}
+        _ALL_VIEW
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.MANAGE_PEOPLE,
+            Perm.REVEAL_ID,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
+        }
     ),
     # 儿童督导员: children's files, health and the mental-health referrals no one else sees.
     Role.CHILD_SUPERVISOR: frozenset(
