@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from carepair.accounts.roles import Perm
@@ -58,27 +58,27 @@ ALIASES = {
 }
 SHOWN_PROBLEMS = 20
 COLUMN_LABELS = {
-    "record_id": _l("Record number (编号)"),
-    "name": _l("Name (姓名)"),
-    "id_number": _l("ID number (身份证号)"),
-    "birth_date": _l("Birth date (出生日期)"),
-    "sex": _l("Sex (性别)"),
-    "phone": _l("Phone (电话)"),
-    "address": _l("Address (地址)"),
-    "region_code": _l("Village code (村（社区）代码)"),
-    "death_date": _l("Date of death (死亡日期)"),
-    "benefit": _l("Benefit (救助类别)"),
-    "paid_from": _l("Paid from (发放起始月)"),
-    "lives_alone": _l("Lives alone (是否独居)"),
-    "grade": _l("Disability grade (残疾等级)"),
-    "school": _l("School (学校)"),
-    "father_id_number": _l("Father's ID number (父亲身份证号)"),
-    "mother_id_number": _l("Mother's ID number (母亲身份证号)"),
-    "workplace": _l("Place of work (务工地点)"),
-    "plate": _l("Number plate (车牌号)"),
-    "business": _l("Business (企业名称)"),
-    "admitted_on": _l("Admitted on (入院日期)"),
-    "discharged_on": _l("Discharged on (出院日期)"),
+    "record_id": gettext_lazy("Record number (编号)"),
+    "name": gettext_lazy("Name (姓名)"),
+    "id_number": gettext_lazy("ID number (身份证号)"),
+    "birth_date": gettext_lazy("Birth date (出生日期)"),
+    "sex": gettext_lazy("Sex (性别)"),
+    "phone": gettext_lazy("Phone (电话)"),
+    "address": gettext_lazy("Address (地址)"),
+    "region_code": gettext_lazy("Village code (村（社区）代码)"),
+    "death_date": gettext_lazy("Date of death (死亡日期)"),
+    "benefit": gettext_lazy("Benefit (救助类别)"),
+    "paid_from": gettext_lazy("Paid from (发放起始月)"),
+    "lives_alone": gettext_lazy("Lives alone (是否独居)"),
+    "grade": gettext_lazy("Disability grade (残疾等级)"),
+    "school": gettext_lazy("School (学校)"),
+    "father_id_number": gettext_lazy("Father's ID number (父亲身份证号)"),
+    "mother_id_number": gettext_lazy("Mother's ID number (母亲身份证号)"),
+    "workplace": gettext_lazy("Place of work (务工地点)"),
+    "plate": gettext_lazy("Number plate (车牌号)"),
+    "business": gettext_lazy("Business (企业名称)"),
+    "admitted_on": gettext_lazy("Admitted on (入院日期)"),
+    "discharged_on": gettext_lazy("Discharged on (出院日期)"),
 }
 
 

@@ -39,7 +39,7 @@ class UploadForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    scenario = forms.ChoiceField(label=gettext_lazy("Comparison"), choices=Scenario.choices)
+    scenario = forms.ChoiceField(label=gettext_lazy("Scenario"), choices=Scenario.choices)
     lists = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Lists"),
         queryset=DataList.objects.none(),
