@@ -15,6 +15,7 @@ the next, so that a finding dismissed once is not raised again.
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -314,16 +315,8 @@ def eligible_not_registered(context, lists, registry):
     return found
 
 
-def _parents(school: pa.Table) -> pa.Table:
-    rows = []
-    for child in _rows(school):
-        for side in ("father", "mother"):
-            number = (child.get(f"{side}_id_number") or "").strip()
-            if number:
-                rows.append({"record_id": f"{child['record_id']}:{side}", "id_number": number})
-    return pa.Table.from_pylist(
-        rows, schema=pa.schema([("record_id", pa.string()), ("id_number", pa.string())])
-    )
+def _plain_id(raw) -> str:
+    return unicodedata.normalize("NFKC", str(raw or "")).replace(" ", "").upper()
 
 
 @scenario("left_behind_missing", ("school_roll", "migrant_workers"), registry=True)
@@ -331,11 +324,14 @@ def left_behind_missing(context, lists, registry):
     """Likely left-behind children (疑似留守儿童): school-roll children whose father and
     mother are both on the migrant-worker list, missing from the archive."""
     school = lists["school_roll"]
-    away: dict[str, set[str]] = {}
-    for pair in context.link(lists["migrant_workers"], _parents(school)):
-        child, side = pair["right_id"].rsplit(":", 1)
-        away.setdefault(child, set()).add(side)
-    both = [away.get(r["record_id"]) == {"father", "mother"} for r in _rows(school)]
+    # The parents' numbers as the school wrote them down: theirs, not a relative's, so
+    # an exact match of the number is the rule here (there is no name to confirm it).
+    away = {_plain_id(r.get("id_number")) for r in _rows(lists["migrant_workers"])} - {""}
+    both = [
+        _plain_id(r.get("father_id_number")) in away
+        and _plain_id(r.get("mother_id_number")) in away
+        for r in _rows(school)
+    ]
     candidates = _filter(school, both)
     if not candidates.num_rows:
         return []
