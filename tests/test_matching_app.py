@@ -173,7 +173,8 @@ class RunTests(MatchingTestCase):
         )
         self.assertEqual(finding.source, roll)
         self.assertNotIn(self.number(self.paid), finding.id_masked)
-        self.assertIn("died", finding.detail)
+        self.assertIn("2", finding.description())
+        self.assertIn("died", finding.facts)
 
     def test_the_township_sees_it_and_another_county_gets_404(self):
         run = self.compare("deceased_still_paid", list(self.deaths_and_roll()))

@@ -196,7 +196,7 @@ class Finding(models.Model):
     decision = models.CharField(_("link"), max_length=8, blank=True)
     rule = models.CharField(_("rule"), max_length=32, blank=True)
     evidence = models.CharField(_("evidence"), max_length=255, blank=True)
-    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    facts = models.JSONField(_("facts"), default=dict)  # what the scenario saw, as data
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
@@ -228,3 +228,20 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_scenario_display()})"
+
+    def description(self) -> str:
+        """What was found, in the reader's language."""
+        from carepair.matching.wording import describe
+
+        return describe(self)
+
+    def rule_label(self) -> str:
+        from carepair.matching.wording import RULES
+
+        return str(RULES.get(self.rule, self.rule))
+
+    def evidence_items(self) -> list[tuple[str, str, bool]]:
+        """Each compared field: (field, how it compared, whether it agreed)."""
+        from carepair.matching.wording import evidence_items
+
+        return evidence_items(self.evidence, self.rule)

@@ -412,7 +412,7 @@ def _write_findings(run: Run, found: list[dict], roles: dict[str, DataList]) -> 
                 decision=f["decision"] or "",
                 rule=(f["rule"] or "")[:32],
                 evidence=(f["evidence"] or "")[:255],
-                detail=(f["detail"] or "")[:255],
+                facts=f["facts"] or {},
             )
         )
     Finding.objects.bulk_create(rows, batch_size=1000)

@@ -156,8 +156,9 @@ def identity(record: dict) -> str:
     return f"name:{(record.get('name') or '').strip()}|{born(record) or ''}"
 
 
-def _finding(key, role, record, *, detail, pair=None, other=None) -> dict:
-    """A finding on `record` of the list playing `role`."""
+def _finding(key, role, record, *, facts, pair=None, other=None) -> dict:
+    """A finding on `record` of the list playing `role`; `facts` are what the scenario
+    saw, as data (the application words them in the reader's language)."""
     return {
         "scenario": key,
         "role": role,
@@ -172,7 +173,7 @@ def _finding(key, role, record, *, detail, pair=None, other=None) -> dict:
         "rule": pair["rule"] if pair else "",
         "evidence": pair["evidence"] if pair else "",
         "other_record_id": other,
-        "detail": detail,
+        "facts": facts,
     }
 
 
@@ -215,8 +216,11 @@ def deceased_still_paid(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
-                    detail=f"died {died.isoformat()}, paid from {paid.isoformat()}"
-                    + (f" ({record['benefit']})" if record.get("benefit") else ""),
+                    facts={
+                        "died": died.isoformat(),
+                        "paid_from": paid.isoformat(),
+                        "benefit": record.get("benefit") or "",
+                    },
                 )
             )
     return found
@@ -244,7 +248,7 @@ def paid_twice(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
-                    detail="also on the other roll, which excludes this one",
+                    facts={"other_roll": True},
                 )
             )
         return found
@@ -264,25 +268,25 @@ def paid_twice(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
-                    detail=f"also paid in county {_county(twin)}",
+                    facts={"also_in_county": _county(twin)},
                 )
             )
     return found
 
 
-def _eligible(kind: str, record: dict, today) -> str | None:
+def _eligible(kind: str, record: dict, today) -> dict | None:
     """Why a record of this kind of list is eligible for the registry, or None."""
     if kind == "household_register":
         years = age(record, today)
         alone = str(record.get("lives_alone") or "").strip().lower() in _YES
         if years is not None and years >= 80 and alone:
-            return f"aged {years}, living alone"
+            return {"age": years, "alone": True}
         return None
     if kind == "disability":
         grade = str(record.get("grade") or "")
-        return f"disability grade {grade}" if _GRADE.search(grade) else None
+        return {"grade": grade} if _GRADE.search(grade) else None
     if kind == "orphans":
-        return "orphan"
+        return {"orphan": True}
     return None
 
 
@@ -309,7 +313,7 @@ def eligible_not_registered(context, lists, registry):
                     "eligible_not_registered",
                     kind,
                     record,
-                    detail=f"{why[record['record_id']]}; not in the registry",
+                    facts=why[record["record_id"]],
                 )
             )
     return found
@@ -345,8 +349,7 @@ def left_behind_missing(context, lists, registry):
             "left_behind_missing",
             "school_roll",
             record,
-            detail="both parents on the migrant-worker list; not in the left-behind archive"
-            + (f" (school: {record['school']})" if record.get("school") else ""),
+            facts={"school": record.get("school") or ""},
         )
         for record in missing
     ]
@@ -364,7 +367,7 @@ def disabled_children_out_of_school(context, lists, registry):
             "disabled_children_out_of_school",
             "disability",
             record,
-            detail=f"aged {age(record, context.today)}, on no school roll",
+            facts={"age": age(record, context.today)},
         )
         for record in missing
     ]
@@ -389,7 +392,7 @@ def benefit_with_assets(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
-                    detail=f"{'vehicle' if kind == 'vehicles' else 'business'} {what}".strip(),
+                    facts={column: what},
                 )
             )
     return found
