@@ -132,8 +132,8 @@ def generate(size: Size, seed: int = 2021):
 def write(size: Size, folder: Path, seed: int = 2021) -> tuple[Path, Path]:
     """The instance's two CSV files under folder (made once, then reused)."""
     folder.mkdir(parents=True, exist_ok=True)
-    demand_path = folder / f"{size.name}-demand.csv"
-    sites_path = folder / f"{size.name}-sites.csv"
+    demand_path = folder / f"{size.name}-{seed}-demand.csv"
+    sites_path = folder / f"{size.name}-{seed}-sites.csv"
     if not (demand_path.exists() and sites_path.exists()):
         demand, sites = generate(size, seed)
         with demand_path.open("w", encoding="utf-8", newline="") as fh:
