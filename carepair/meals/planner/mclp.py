@@ -30,7 +30,7 @@ from scipy.sparse import csgraph
 # takes a sparse product instead of a Python loop over rows.
 _HASH_SEED = 20210709
 # Parts small enough to try every choice of k candidates (choices x k x demand rows).
-ENUMERATION_CELLS = 2_000_000
+ENUMERATION_CELLS = 4_000_000
 
 
 @dataclass
@@ -288,17 +288,65 @@ class Part:
         return "milp"
 
     def first_bound(self, k: int) -> str:
-        if self._enumerate(k):
-            self.tried.add(k)
+        """Every choice of k - 1, k and k + 1 candidates if there are few; else the LP
+        relaxation at k."""
+        ways = [j for j in (k - 1, k, k + 1) if 0 <= j <= self.size and self.enumerable(j)]
+        for j in ways:
+            self._enumerate(j)
+            self.tried.add(j)
+        if k in ways:
             return "enumerated"
         self._lp_line(k)
         return "lp"
 
-    def _enumerate(self, k: int) -> bool:
+    def enumerable(self, k: int) -> bool:
         m, n = self.a.shape
-        count = math.comb(n, k)
-        if count * k * m > ENUMERATION_CELLS:
+        return math.comb(n, k) * k * m <= ENUMERATION_CELLS
+
+    def price(self, mu: float, time_limit: float, rel_gap: float) -> str:
+        """Bound f(j) - mu j over every j at once: max w.y - mu sum x with no count, by its
+        LP relaxation and, if that leaves a gap, by HiGHS's MILP; its solution is a plan
+        for its own count."""
+        m, n = self.a.shape
+        cost = np.concatenate((np.full(n, mu), -self.w))
+        reach = sparse.hstack(
+            (-self.a.astype(np.float64), sparse.identity(m, format="csr")), format="csr"
+        )
+        steps = np.arange(self.size + 1)
+        known = float(np.max(self.low - mu * steps))
+        slack = 1e-6 * max(self.total, 1.0)
+        relaxed = optimize.linprog(
+            cost, A_ub=reach, b_ub=np.zeros(m), bounds=(0, 1), method="highs"
+        )
+        if relaxed.status == 0:
+            self._line(-relaxed.fun + slack, mu)
+            if -relaxed.fun <= known + slack:
+                return "priced lp"
+        result = optimize.milp(
+            cost,
+            integrality=np.concatenate((np.ones(n), np.zeros(m))),
+            bounds=optimize.Bounds(0, 1),
+            constraints=[optimize.LinearConstraint(reach, -np.inf, 0)],
+            options={"time_limit": max(time_limit, 0.05), "mip_rel_gap": rel_gap},
+        )
+        if result.x is not None:
+            local = np.flatnonzero(result.x[:n] > 0.5)
+            if local.size <= self.size:
+                self.offer(local.size, local)
+        bound = getattr(result, "mip_dual_bound", None)
+        if bound is not None and np.isfinite(bound):
+            self._line(-bound + slack, mu)
+        return "priced milp"
+
+    def _line(self, value: float, mu: float) -> None:
+        steps = np.arange(self.size + 1)
+        self.high = np.minimum(self.high, value + mu * steps)
+        self._tidy()
+
+    def _enumerate(self, k: int) -> bool:
+        if not self.enumerable(k):
             return False
+        n = self.a.shape[1]
         choices = np.array(list(itertools.combinations(range(n), k)), dtype=np.int64)
         if k == 0:
             return True
@@ -362,9 +410,10 @@ def parts_of(a: sparse.csr_matrix, w: np.ndarray, most: int) -> list[Part]:
     return parts
 
 
-def allocate(values: list[np.ndarray], k: int) -> tuple[float, list[int]]:
-    """How many candidates each part opens, k in all, to maximise the sum of values[c][k_c]
-    (a max-plus knapsack, by dynamic programming over the parts)."""
+def allocate(values: list[np.ndarray], k: int) -> tuple[float, list[int], np.ndarray]:
+    """How many candidates each part opens, k at most in all, to maximise the sum of
+    values[c][k_c] (a max-plus knapsack, by dynamic programming over the parts); and the
+    best sum for every exact total up to k."""
     best = np.full(k + 1, -np.inf)
     best[0] = 0.0
     choices = []
@@ -382,7 +431,7 @@ def allocate(values: list[np.ndarray], k: int) -> tuple[float, list[int]]:
     for c in range(len(values) - 1, -1, -1):
         allocation[c] = int(choices[c][t])
         t -= allocation[c]
-    return value, allocation
+    return value, allocation, best
 
 
 def solve(
@@ -425,7 +474,8 @@ def solve(
     mark = time.perf_counter()
     picked = greedy(a, a.tocsc(), w, k_useful)
     stats["greedy_weight"] = base + covered_by(a, w, picked)
-    picked, stats["swaps"] = swaps(a, w, picked, deadline)
+    # Swaps over the whole model cost a pass each; the parts below do the finer work.
+    picked, stats["swaps"] = swaps(a, w, picked, started + 0.1 * time_limit)
     stats["heuristic_weight"] = base + covered_by(a, w, picked)
     stats["heuristic_seconds"] = time.perf_counter() - mark
 
@@ -450,9 +500,31 @@ def solve(
             way = part.first_bound(j)
             how[way] = how.get(way, 0) + 1
     stats["first_bound_seconds"] = time.perf_counter() - mark
+    # Then a price per site, mu, the worth of one more site to the plan so far; each part
+    # solved once for "its weight covered minus mu per site opened" bounds its value for
+    # every count at once (f(j) <= g + mu j), and where the parts agree on mu those
+    # bounds meet the plan.
+    if use_milp and 0 < k_useful < a.shape[1]:
+        _, allocation, best = allocate([part.low for part in parts], k_useful + 1)
+        mu = max(0.0, (best[k_useful + 1] - best[k_useful - 1]) / 2)
+        stats["price"] = mu
+        order = sorted(
+            range(len(parts)),
+            key=lambda c: parts[c].high[allocation[c]] - parts[c].low[allocation[c]],
+            reverse=True,
+        )
+        for c in order:
+            part, j = parts[c], allocation[c]
+            left = deadline - time.perf_counter()
+            if part.high[j] - part.low[j] <= tiny or left <= 0:
+                continue
+            rel_gap = min(1e-2, max(1e-7, 0.25 * goal / max(part.high[j], 1e-9)))
+            way = part.price(mu, min(left, max(1.0, 0.05 * time_limit)), rel_gap)
+            how[way] = how.get(way, 0) + 1
+    stats["price_seconds"] = time.perf_counter() - mark
     while use_milp:
-        low, allocation = allocate([part.low for part in parts], k_useful)
-        high, upper = allocate([part.high for part in parts], k_useful)
+        low, allocation, _ = allocate([part.low for part in parts], k_useful)
+        high, upper, _ = allocate([part.high for part in parts], k_useful)
         if high - low <= goal or time.perf_counter() >= deadline:
             break
         todo = sorted(
@@ -466,7 +538,10 @@ def solve(
         )
         if not todo:
             break
-        for _slack, c, j in todo[:8]:
+        # Parts small enough to enumerate first (milliseconds), then the largest gaps.
+        cheap = [item for item in todo if parts[item[1]].enumerable(item[2])]
+        dear = [item for item in todo if not parts[item[1]].enumerable(item[2])]
+        for _slack, c, j in cheap + dear[:4]:
             part = parts[c]
             left = deadline - time.perf_counter()
             if left <= 0:
@@ -477,8 +552,8 @@ def solve(
             way = part.settle(j, min(left, max(1.0, 0.1 * time_limit)), rel_gap)
             how[way] = how.get(way, 0) + 1
     else:
-        low, allocation = allocate([part.low for part in parts], k_useful)
-        high, upper = allocate([part.high for part in parts], k_useful)
+        low, allocation, _ = allocate([part.low for part in parts], k_useful)
+        high, upper, _ = allocate([part.high for part in parts], k_useful)
     stats["settled"] = how
     stats["parts"] = len(parts)
     stats["largest_part_sites"] = max((part.cols.size for part in parts), default=0)
