@@ -304,24 +304,14 @@ class Part:
         return math.comb(n, k) * k * m <= ENUMERATION_CELLS
 
     def price(self, mu: float, time_limit: float, rel_gap: float) -> str:
-        """Bound f(j) - mu j over every j at once: max w.y - mu sum x with no count, by its
-        LP relaxation and, if that leaves a gap, by HiGHS's MILP; its solution is a plan
-        for its own count."""
+        """Bound f(j) - mu j over every j at once: max w.y - mu sum x with no count, by
+        HiGHS's MILP; its solution is a plan for its own count."""
         m, n = self.a.shape
         cost = np.concatenate((np.full(n, mu), -self.w))
         reach = sparse.hstack(
             (-self.a.astype(np.float64), sparse.identity(m, format="csr")), format="csr"
         )
-        steps = np.arange(self.size + 1)
-        known = float(np.max(self.low - mu * steps))
         slack = 1e-6 * max(self.total, 1.0)
-        relaxed = optimize.linprog(
-            cost, A_ub=reach, b_ub=np.zeros(m), bounds=(0, 1), method="highs"
-        )
-        if relaxed.status == 0:
-            self._line(-relaxed.fun + slack, mu)
-            if -relaxed.fun <= known + slack:
-                return "priced lp"
         result = optimize.milp(
             cost,
             integrality=np.concatenate((np.ones(n), np.zeros(m))),
