@@ -179,3 +179,41 @@ def test_the_command_line_exits_with_status_2_on_bad_input(tmp_path):
     assert run.returncode == 2
     assert "row 2, column weight" in run.stderr
     assert not out.exists()
+
+
+def test_it_measures_along_the_roads_of_an_osm_file_when_given(tmp_path):
+    # One road from s1 to d1 only: d2 (59 m from s1 in a straight line) has none nearby
+    # but steps onto the road's end at s1 itself, so it is still reached.
+    osm = tmp_path / "roads.osm"
+    osm.write_text(
+        '<osm><node id="1" lat="29.5525" lon="103.7658"/><node id="2" lat="29.5521" '
+        'lon="103.7656"/><way id="3"><nd ref="1"/><nd ref="2"/>'
+        '<tag k="highway" v="footway"/></way></osm>'
+    )
+    summary, chosen = plan(tmp_path, extra=("--osm", str(osm)))
+    assert chosen["s1"] == "1"
+    # d4 and s3 are far from the road: each steps 40 km to it, beyond any radius.
+    assert summary["covered_weight"] == 200
+    assert "along the roads" in summary["distance"]
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "message"),
+    [
+        ('<osm><node id="1" lat="29" lon="103"/></osm>', (), "no roads"),
+        (
+            '<osm><node id="1" lat="29" lon="103"/><node id="2" lat="29.1" lon="103"/>'
+            '<way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="path"/></way></osm>',
+            ("--detour", "1.5"),
+            "with --osm the roads give the distance",
+        ),
+    ],
+)
+def test_it_refuses_a_road_map_without_roads_or_with_a_detour(tmp_path, text, extra, message):
+    osm = tmp_path / "roads.osm"
+    osm.write_text(text)
+    with pytest.raises(CommandError) as refused:
+        plan(tmp_path, extra=("--osm", str(osm), *extra))
+    assert message in str(refused.value)
+    assert refused.value.returncode == 2
+    assert not (tmp_path / "plan.csv").exists()

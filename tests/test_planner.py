@@ -225,3 +225,58 @@ def test_importing_the_engine_does_not_import_django():
         "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def osm_file(tmp_path, direct_tag="building"):
+    """Roads around three sides of a 600 m x 700 m block: from the site's corner to the
+    opposite side's corner is 700 m straight but 1,900 m by road. A way straight across
+    carries direct_tag (a building: not walkable; a highway: a short cut)."""
+    corners = {1: (0, 0), 2: (0, 600), 3: (700, 600), 4: (700, 0), 5: (350, 10)}
+    nodes = "".join(
+        f'<node id="{key}" lat="{offset(n, e)[0]:.7f}" lon="{offset(n, e)[1]:.7f}"/>'
+        for key, (n, e) in corners.items()
+    )
+    around = '<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/>'
+    around += '<tag k="highway" v="residential"/></way>'
+    across = f'<way id="11"><nd ref="1"/><nd ref="4"/><tag k="{direct_tag}" v="yes"/></way>'
+    path = tmp_path / "roads.osm"
+    path.write_text(f'<?xml version="1.0"?><osm version="0.6">{nodes}{around}{across}</osm>')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("area", "direct_tag", "covered"),
+    [
+        (URBAN, "building", False),  # 1,900 m by road, over 1,000 m
+        (RURAL, "building", True),  # within 2,000 m
+        (URBAN, "highway", True),  # 700 m across
+    ],
+)
+def test_with_a_road_map_it_measures_reach_along_the_roads(tmp_path, area, direct_tag, covered):
+    roads = planner.read_osm(osm_file(tmp_path, direct_tag))
+    demand, sites = one_site_one_point(area, 700)
+    solution = planner.plan(demand, sites, 1, roads=roads)
+    assert solution.covered_weight == (10.0 if covered else 0.0)
+
+
+def test_a_point_steps_onto_the_nearest_road_not_a_lone_node(tmp_path):
+    roads = planner.read_osm(osm_file(tmp_path))
+    # Node 5, 50 m away, is on no road: the point steps onto node 1, 300 m away.
+    node, step = roads.snap(*map(np.array, zip(offset(300, 12), strict=True)))
+    assert node[0] == 0
+    assert step[0] == pytest.approx(300, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not xml at all", "not OpenStreetMap XML"),
+        ('<osm><node id="1" lat="29" lon="103"/></osm>', "no roads"),
+        ('<osm><node id="1" lat="north" lon="103"/></osm>', "node '1' has no usable"),
+    ],
+)
+def test_it_refuses_a_road_map_it_cannot_use(tmp_path, text, message):
+    path = tmp_path / "bad.osm"
+    path.write_text(text)
+    with pytest.raises(planner.InputError, match=message):
+        planner.read_osm(path)

@@ -21,6 +21,8 @@ import numpy as np
 from .geometry import coverage, nearest
 from .inputs import RURAL, Demand, InputError, Sites, read_demand, read_sites
 from .mclp import Solution, solve
+from .roads import Roads, read_osm
+from .roads import coverage as road_coverage
 
 __all__ = [
     "Demand",
@@ -62,11 +64,20 @@ def plan(
     rural_radius: float = RURAL_RADIUS_M,
     detour: float = 1.0,
     time_limit: float = TIME_LIMIT_S,
+    roads: Roads | None = None,
 ) -> Solution:
+    """With roads, reach is measured along them (and detour must stay 1.0)."""
     check_settings(p, urban_radius, rural_radius, detour, time_limit)
+    if roads is not None and detour != 1.0:
+        raise InputError(
+            "--detour stretches straight lines; with --osm the roads give the distance"
+        )
     started = time.perf_counter()
     radius = np.where(demand.area == RURAL, rural_radius, urban_radius)
-    cover = coverage(demand.lat, demand.lon, radius, sites.lat, sites.lon, detour)
+    if roads is None:
+        cover = coverage(demand.lat, demand.lon, radius, sites.lat, sites.lon, detour)
+    else:
+        cover = road_coverage(roads, demand.lat, demand.lon, radius, sites.lat, sites.lon)
     built = time.perf_counter() - started
     solution = solve(cover, demand.weight, sites.existing, p, time_limit=time_limit)
     solution.stats["coverage_seconds"] = built
@@ -124,7 +135,12 @@ def summary(demand: Demand, sites: Sites, solution: Solution, settings: dict) ->
         "existing_sites": existing,
         "candidate_sites": candidates,
         "demand_points": len(demand.ids),
-        "distance": f"great-circle (haversine) x detour {settings['detour']}",
+        "distance": (
+            f"great-circle (haversine) x detour {settings['detour']}"
+            if not settings.get("osm")
+            else f"shortest path along the roads of {settings['osm']}, plus the straight "
+            "steps from each point to its nearest road node"
+        ),
         "radius_m": {"urban": settings["urban_radius"], "rural": settings["rural_radius"]},
         "method": solution.method,
         "seconds": round(solution.stats["coverage_seconds"] + solution.stats["seconds"], 3),
@@ -166,6 +182,7 @@ def plan_files(
     rural_radius: float = RURAL_RADIUS_M,
     detour: float = 1.0,
     time_limit: float = TIME_LIMIT_S,
+    osm: Path | str | None = None,
 ) -> dict:
     """Read, solve, write PLAN; the summary. InputError (nothing written) on bad input."""
     settings = {
@@ -180,6 +197,7 @@ def plan_files(
         raise InputError(f"{out}: its directory does not exist")
     demand = read_demand(demand_path)
     sites = read_sites(sites_path)
-    solution = plan(demand, sites, p, **settings)
+    roads = read_osm(osm) if osm else None
+    solution = plan(demand, sites, p, roads=roads, **settings)
     write_plan(out, sites, solution.chosen)
-    return summary(demand, sites, solution, settings)
+    return summary(demand, sites, solution, {**settings, "osm": str(osm) if osm else None})

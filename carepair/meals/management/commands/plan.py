@@ -1,5 +1,5 @@
 """`carepair plan meal-points --demand DEMAND --sites SITES --p N --out PLAN [--detour F]
-[--urban-radius M] [--rural-radius M] [--time-limit S]`: choose N new meal points
+[--urban-radius M] [--rural-radius M] [--time-limit S] [--osm FILE]`: choose N new meal points
 (助餐点) that bring as many elderly people as possible within reach, existing points
 staying open.
 
@@ -27,7 +27,9 @@ N new ones are 1. If fewer than N candidates exist, all of them are chosen and t
 summary says so.
 
 A site covers a demand point when detour x the great-circle (haversine) distance
-between them is at most the point's radius. The summary (JSON on stdout) gives
+between them is at most the point's radius; with --osm, when the walk along the roads
+(every way tagged highway=*, both directions), plus the straight steps from each of
+them to its nearest road node, is. The summary (JSON on stdout) gives
 covered_weight, total_weight, upper_bound (no plan of N new points can cover more:
 proven by HiGHS's MILP or the LP relaxation), and gap = (upper_bound - covered_weight)
 / total_weight.
@@ -73,6 +75,11 @@ class Command(BaseCommand):
             help=f"service radius of rural demand, metres (default {planner.RURAL_RADIUS_M:g})",
         )
         points.add_argument(
+            "--osm",
+            metavar="FILE",
+            help="an OpenStreetMap .osm (XML) extract: measure reach along its roads",
+        )
+        points.add_argument(
             "--time-limit",
             type=float,
             default=planner.TIME_LIMIT_S,
@@ -92,6 +99,7 @@ class Command(BaseCommand):
                 rural_radius=options["rural_radius"],
                 detour=options["detour"],
                 time_limit=options["time_limit"],
+                osm=options["osm"],
             )
         except planner.InputError as exc:
             raise CommandError(str(exc), returncode=2) from None
