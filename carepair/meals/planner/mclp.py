@@ -6,14 +6,18 @@ open site (existing or new) is as large as possible. The work, in order:
 1. Reduce. Demand already covered by an existing site, of weight 0, or out of reach of
    every candidate drops out; demand points reached by the same candidates merge into one
    (weights summed); candidates reaching the same demand merge into one, and candidates
-   reaching nothing left drop out. Tens of thousands of points shrink to the distinct
-   coverage patterns that matter.
-2. A good solution: greedy (largest uncovered weight first), then best-improvement swaps
-   (one site out, one in) until no swap gains.
-3. Proof: the same reduced model as a MILP for HiGHS (scipy.optimize.milp) within the
-   time left. It returns the optimum, or its best solution and a proven bound when time
-   runs out; the better of its solution and ours is kept. If HiGHS cannot even solve the
-   root, the bound is the LP relaxation's (scipy.optimize.linprog, also HiGHS).
+   reaching nothing left, or only part of what another reaches, drop out. Tens of
+   thousands of points shrink to the distinct coverage patterns that matter.
+2. A good plan: greedy (largest uncovered weight first), then best-improvement swaps
+   (one site out, one in) until none gains.
+3. Proof, part by part. The reduced model falls apart into parts that share no demand
+   (a town, a group of villages). For each part and each number k of its candidates
+   opened, a plan covering low[k] and a proof that no plan covers more than high[k]:
+   from the greedy ladder and its submodular bound; from every choice, for small parts;
+   from the LP relaxation and from "weight covered minus a price per site" solved by
+   HiGHS (scipy.optimize.milp), each of which bounds every k at once; and from HiGHS's
+   MILP at the counts where the plan and the proof disagree most. Two knapsacks over
+   the parts, one over low and one over high, give the plan and the proven upper bound.
 """
 
 import itertools
@@ -497,7 +501,7 @@ def solve(
     if use_milp and 0 < k_useful < a.shape[1]:
         _, allocation, best = allocate([part.low for part in parts], k_useful + 1)
         mu = max(0.0, (best[k_useful + 1] - best[k_useful - 1]) / 2)
-        stats["price"] = mu
+        stats["price"] = float(mu)
         order = sorted(
             range(len(parts)),
             key=lambda c: parts[c].high[allocation[c]] - parts[c].low[allocation[c]],

@@ -31,8 +31,9 @@ between them is at most the point's radius; with --osm, when the walk along the 
 (every way tagged highway=*, both directions), plus the straight steps from each of
 them to its nearest road node, is. The summary (JSON on stdout) gives
 covered_weight, total_weight, upper_bound (no plan of N new points can cover more:
-proven by HiGHS's MILP or the LP relaxation), and gap = (upper_bound - covered_weight)
-/ total_weight.
+proven area by area, by greedy's submodular bound, LP relaxations and HiGHS's MILP),
+and gap = (upper_bound - covered_weight) / total_weight. The search stops when the gap
+is below 0.01% or after --time-limit seconds.
 """
 
 
