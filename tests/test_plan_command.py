@@ -217,3 +217,9 @@ def test_it_refuses_a_road_map_without_roads_or_with_a_detour(tmp_path, text, ex
     assert message in str(refused.value)
     assert refused.value.returncode == 2
     assert not (tmp_path / "plan.csv").exists()
+
+
+def test_it_refuses_a_gap_goal_that_is_not_a_share(tmp_path):
+    with pytest.raises(CommandError, match="--gap-goal must be a share") as refused:
+        plan(tmp_path, extra=("--gap-goal", "1.5"))
+    assert refused.value.returncode == 2

@@ -40,6 +40,7 @@ __all__ = [
 URBAN_RADIUS_M = 1000.0
 RURAL_RADIUS_M = 2000.0
 TIME_LIMIT_S = 30.0
+GAP_GOAL = 1e-4
 SHOWN_OVER_CAPACITY = 20
 
 
@@ -55,6 +56,11 @@ def check_settings(p, urban_radius, rural_radius, detour, time_limit) -> None:
         raise InputError(f"--time-limit must be a number of seconds above 0 (got {time_limit})")
 
 
+def check_gap_goal(gap_goal: float) -> None:
+    if not (math.isfinite(gap_goal) and 0 <= gap_goal < 1):
+        raise InputError(f"--gap-goal must be a share from 0 to below 1 (got {gap_goal})")
+
+
 def plan(
     demand: Demand,
     sites: Sites,
@@ -64,10 +70,12 @@ def plan(
     rural_radius: float = RURAL_RADIUS_M,
     detour: float = 1.0,
     time_limit: float = TIME_LIMIT_S,
+    gap_goal: float = GAP_GOAL,
     roads: Roads | None = None,
 ) -> Solution:
     """With roads, reach is measured along them (and detour must stay 1.0)."""
     check_settings(p, urban_radius, rural_radius, detour, time_limit)
+    check_gap_goal(gap_goal)
     if roads is not None and detour != 1.0:
         raise InputError(
             "--detour stretches straight lines; with --osm the roads give the distance"
@@ -79,7 +87,9 @@ def plan(
     else:
         cover = road_coverage(roads, demand.lat, demand.lon, radius, sites.lat, sites.lon)
     built = time.perf_counter() - started
-    solution = solve(cover, demand.weight, sites.existing, p, time_limit=time_limit)
+    solution = solve(
+        cover, demand.weight, sites.existing, p, time_limit=time_limit, gap_goal=gap_goal
+    )
     solution.stats["coverage_seconds"] = built
     solution.stats["links"] = int(cover.nnz)
     solution.stats["covered_mask"] = cover[:, solution.chosen].getnnz(axis=1) > 0
@@ -182,6 +192,7 @@ def plan_files(
     rural_radius: float = RURAL_RADIUS_M,
     detour: float = 1.0,
     time_limit: float = TIME_LIMIT_S,
+    gap_goal: float = GAP_GOAL,
     osm: Path | str | None = None,
 ) -> dict:
     """Read, solve, write PLAN; the summary. InputError (nothing written) on bad input."""
@@ -192,12 +203,13 @@ def plan_files(
         "time_limit": time_limit,
     }
     check_settings(p, **settings)
+    check_gap_goal(gap_goal)
     out = Path(out)
     if not out.parent.is_dir():
         raise InputError(f"{out}: its directory does not exist")
     demand = read_demand(demand_path)
     sites = read_sites(sites_path)
     roads = read_osm(osm) if osm else None
-    solution = plan(demand, sites, p, roads=roads, **settings)
+    solution = plan(demand, sites, p, roads=roads, gap_goal=gap_goal, **settings)
     write_plan(out, sites, solution.chosen)
     return summary(demand, sites, solution, {**settings, "osm": str(osm) if osm else None})

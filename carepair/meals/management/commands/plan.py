@@ -1,7 +1,7 @@
 """`carepair plan meal-points --demand DEMAND --sites SITES --p N --out PLAN [--detour F]
-[--urban-radius M] [--rural-radius M] [--time-limit S] [--osm FILE]`: choose N new meal points
-(助餐点) that bring as many elderly people as possible within reach, existing points
-staying open.
+[--urban-radius M] [--rural-radius M] [--time-limit S] [--gap-goal G] [--osm FILE]`:
+choose N new meal points (助餐点) that bring as many elderly people as possible within
+reach, existing points staying open.
 
 A thin shell over carepair.meals.planner, which holds the model and the checks. Exit
 status: 0 planned (the JSON summary on stdout), 2 bad input (each bad row and column on
@@ -33,7 +33,7 @@ them to its nearest road node, is. The summary (JSON on stdout) gives
 covered_weight, total_weight, upper_bound (no plan of N new points can cover more:
 proven area by area, by greedy's submodular bound, LP relaxations and HiGHS's MILP),
 and gap = (upper_bound - covered_weight) / total_weight. The search stops when the gap
-is below 0.01% or after --time-limit seconds.
+is below --gap-goal or after --time-limit seconds.
 """
 
 
@@ -76,6 +76,14 @@ class Command(BaseCommand):
             help=f"service radius of rural demand, metres (default {planner.RURAL_RADIUS_M:g})",
         )
         points.add_argument(
+            "--gap-goal",
+            type=float,
+            default=planner.GAP_GOAL,
+            metavar="G",
+            help="stop searching once the gap is below this share of the total weight "
+            f"(default {planner.GAP_GOAL:g})",
+        )
+        points.add_argument(
             "--osm",
             metavar="FILE",
             help="an OpenStreetMap .osm (XML) extract: measure reach along its roads",
@@ -100,6 +108,7 @@ class Command(BaseCommand):
                 rural_radius=options["rural_radius"],
                 detour=options["detour"],
                 time_limit=options["time_limit"],
+                gap_goal=options["gap_goal"],
                 osm=options["osm"],
             )
         except planner.InputError as exc:
