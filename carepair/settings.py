@@ -4,6 +4,8 @@ With no environment at all it runs on an SQLite database under ./data, which is 
 demo uses; production sets CAREPAIR_DATABASE_URL to a PostgreSQL URL and a real secret key.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -105,7 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": envstr("CAREPAIR_TEST_DB", "") or None}
+    # Tests use a file (in memory where /dev/shm is), not SQLite's shared-cache memory
+    # database, where two connections writing at once fail ("table is locked") instead
+    # of waiting for each other as they do in production.
+    _scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    DATABASES["default"]["TEST"] = {
+        "NAME": envstr("CAREPAIR_TEST_DB", "")
+        or str(_scratch / f"carepair-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed figures (the dashboard, the summary) are cached under a token that every write
