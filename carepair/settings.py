@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "carepair.ledger",
     "carepair.problems",
     "carepair.people",
+    "carepair.meals",
     "carepair.reports",
     "carepair.api",
     "carepair.demo",
