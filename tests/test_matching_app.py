@@ -3,7 +3,9 @@ scenario run in the background, findings sent to the township and settled there.
 
 import datetime
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from carepair.accounts.roles import Role
 from carepair.lib.vault import vault
@@ -187,6 +189,7 @@ class RunTests(MatchingTestCase):
         self.assertNotContains(self.client.get("/matching/findings/"), "刘桂芳")
         self.login(self.officer_b)
         self.assertEqual(self.client.get(f"/matching/runs/{run.pk}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/matching/runs/{run.pk}/status.json").status_code, 404)
 
     def test_confirming_with_the_benefit_stopped_ends_the_persons_allowance(self):
         finding = self.compare("deceased_still_paid", list(self.deaths_and_roll())).found.get()
@@ -210,6 +213,21 @@ class RunTests(MatchingTestCase):
         )
         again = self.compare("deceased_still_paid", [deaths, roll])
         self.assertEqual((again.findings, again.counts["dismissed_before"]), (0, 1))
+
+    @override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+    def test_a_running_comparison_says_how_far_it_has_got(self):
+        _deaths, roll = self.deaths_and_roll()
+        run = services.run_start(actor=self.officer, scenario="paid_twice", lists=[roll])
+        Run.objects.filter(pk=run.pk).update(state=Run.State.RUNNING)
+        cache.set(run.progress_key(), ("linking:3", 42))
+        self.addCleanup(cache.delete, run.progress_key())
+        self.login(self.officer)
+        status = self.client.get(f"/matching/runs/{run.pk}/status.json").json()
+        self.assertEqual((status["stage"], status["seconds"]), ("linking", 42))
+        self.assertEqual(status["stage_label"], "比对中（第 3 步）")
+        self.assertContains(self.client.get(f"/matching/runs/{run.pk}/"), "<progress")
 
     def test_a_run_needs_the_lists_its_scenario_compares(self):
         deaths, _roll = self.deaths_and_roll()

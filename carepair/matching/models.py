@@ -3,6 +3,7 @@ officer uploads, the runs of a scenario over them, and the findings each run sen
 township that can check them at the door."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,14 @@ class Run(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed: no findings written")
 
+    class Stage(models.TextChoices):
+        """How far a running comparison has got (kept in the cache, not the table)."""
+
+        READING = "reading", _("Reading the lists")
+        REGISTRY = "registry", _("Preparing the registry")
+        LINKING = "linking", _("Comparing")
+        WRITING = "writing", _("Writing the findings")
+
     scenario = models.CharField(_("scenario"), max_length=40, choices=Scenario.choices)
     lists = models.ManyToManyField(DataList, related_name="runs", verbose_name=_("lists"))
     region = models.ForeignKey(
@@ -142,6 +151,20 @@ class Run(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    def progress_key(self) -> str:
+        return f"comparison-run-progress:{self.pk}"
+
+    def progress(self) -> dict:
+        """The running comparison's stage, in words, and its seconds so far."""
+        if self.state != self.State.RUNNING:
+            return {"stage": "", "stage_label": "", "seconds": 0}
+        stage, seconds = cache.get(self.progress_key()) or (self.Stage.READING, 0)
+        key, _sep, step = str(stage).partition(":")
+        label = str(self.Stage(key).label) if key in self.Stage.values else ""
+        if step:
+            label = _("%(stage)s (step %(step)s)") % {"stage": label, "step": step}
+        return {"stage": key, "stage_label": label, "seconds": seconds}
 
 
 class FindingQuerySet(_RegionScoped):

@@ -5,10 +5,12 @@ import datetime
 import io
 import logging
 import re
+import time
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -318,18 +320,37 @@ def registry_table(actor) -> pa.Table:
 
 
 def run_execute(run_pk: int) -> dict:
-    """Run a scenario and write its findings, all or none."""
+    """Run a scenario and write its findings, all or none, saying how far it has got."""
     run = Run.objects.select_related("started_by", "region").get(pk=run_pk)
     if run.finished:
         return run.counts
     Run.objects.filter(pk=run.pk).update(state=Run.State.RUNNING)
+    began = time.monotonic()
+    comparisons = 0
+
+    def stage(what: str) -> None:
+        cache.set(run.progress_key(), (what, round(time.monotonic() - began)), 24 * 3600)
+
+    def linking(step: str) -> None:
+        nonlocal comparisons
+        if step == "start":
+            comparisons += 1
+        stage(Run.Stage.LINKING if comparisons <= 1 else f"{Run.Stage.LINKING}:{comparisons}")
+
     lists = list(run.lists.all())
     try:
+        stage(Run.Stage.READING)
         roles = _roles(run.scenario, lists)
         tables = {role: list_table(d) for role, d in roles.items()}
         chosen = scenarios.SCENARIOS[run.scenario]
+        if chosen.registry:
+            stage(Run.Stage.REGISTRY)
         registry = registry_table(run.started_by) if chosen.registry else None
-        found = scenarios.run(run.scenario, tables, registry=registry, today=timezone.localdate())
+        stage(Run.Stage.LINKING)
+        found = scenarios.run(
+            run.scenario, tables, registry=registry, today=timezone.localdate(), progress=linking
+        )
+        stage(Run.Stage.WRITING)
         counts = _write_findings(run, found, roles)
     except Exception as exc:
         logger.exception("comparison run %s failed", run.pk)
@@ -343,6 +364,7 @@ def run_execute(run_pk: int) -> dict:
         run.state, run.counts, run.findings = Run.State.DONE, counts, counts["new"]
     run.finished_at = timezone.now()
     run.save()
+    cache.delete(run.progress_key())
     return run.counts
 
 

@@ -186,9 +186,11 @@ def run_status(request, pk: int):
     return JsonResponse(
         {
             "state": run.state,
+            "state_label": run.get_state_display(),
             "finished": run.finished,
             "findings": run.findings,
             "counts": run.counts,
+            **run.progress(),
         }
     )
 

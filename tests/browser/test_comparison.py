@@ -67,10 +67,11 @@ def test_a_data_officer_compares_two_lists_and_the_township_settles_the_finding(
     shot(desktop, "comparison-start")
     desktop.click("form[action$='/runs/'] button.primary.wide")
     desktop.wait_for_selector("text=比对在后台运行")
+    assert desktop.is_visible("#comparison-run progress")
 
     # The worker's turn, as `carepair demo` runs it beside the server.
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
-    desktop.reload()
+    # The page follows the run and shows the result without a reload.
     desktop.wait_for_selector("text=派送到")
     shot(desktop, "comparison-run-done")
     assert "凌云社区" in desktop.inner_text("main")

@@ -74,8 +74,10 @@ def run(
     registry: pa.Table | None = None,
     today: datetime.date | None = None,
     engine: str = "duckdb",
+    progress=None,
 ) -> list[dict]:
-    """The findings of one scenario on the given lists (by kind)."""
+    """The findings of one scenario on the given lists (by kind); `progress` is told
+    each step of each comparison the scenario makes."""
     chosen = SCENARIOS[key]
     missing = [k for k in chosen.needs if k not in lists]
     if chosen.either and not any(k in lists for k in chosen.either):
@@ -84,7 +86,7 @@ def run(
         raise ValueError(f"{key} needs a list of: {', '.join(missing)}")
     if chosen.registry and registry is None:
         raise ValueError(f"{key} compares against the registry")
-    context = _Context(today or datetime.date.today(), engine)
+    context = _Context(today or datetime.date.today(), engine, progress)
     found = chosen.run(context, lists, registry)
     unique = {}
     for finding in found:
@@ -96,13 +98,18 @@ def run(
 class _Context:
     today: datetime.date
     engine: str
+    progress: Callable | None = None
 
     def link(self, left: pa.Table, right: pa.Table) -> list[dict]:
         """The linked pairs (match or review), each as a dict with the right record's
         columns as right_* and the left's extra columns as left_*."""
         if not left.num_rows or not right.num_rows:
             return []
-        pairs = _link(_standard(left), _standard(right), engine=self.engine).pairs
+        if self.progress:
+            self.progress("start")  # then the engine's own steps
+        pairs = _link(
+            _standard(left), _standard(right), engine=self.engine, progress=self.progress
+        ).pairs
         return [p for p in pairs.to_pylist() if p["decision"] in LINKED]
 
 
