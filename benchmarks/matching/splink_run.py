@@ -1,7 +1,7 @@
 """The peer: Splink 5 on DuckDB, linking LEFT and RIGHT as its documentation recommends.
 
 `python -m benchmarks.matching.splink_run LEFT RIGHT --out PAIRS [--profile chinese|febrl]
-[--match-threshold 0.99] [--review-threshold 0.80] [--candidates FILE]`
+[--match-threshold 0.99] [--review-threshold 0.5] [--candidates FILE]`
 
 LEFT and RIGHT are the benchmark's files (`record_id, name, id_number, birth_date, sex,
 phone, address`); PAIRS gets `left_id, right_id, score, decision` like `carepair match
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--profile", choices=["chinese", "febrl"], default="chinese")
     parser.add_argument("--match-threshold", type=float, default=0.99)
-    parser.add_argument("--review-threshold", type=float, default=0.80)
+    parser.add_argument("--review-threshold", type=float, default=0.5)
     parser.add_argument("--candidate-threshold", type=float, default=0.01)
     parser.add_argument("--candidates", type=Path)
     parser.add_argument("--u-pairs", type=float, default=1e7)
