@@ -21,6 +21,7 @@ is its match_probability; ours is given the same two figures (--match-probabilit
 """
 
 import argparse
+import datetime
 import json
 import re
 import shlex
@@ -169,7 +170,12 @@ def run_side(side: str, data: Path, args, profile: str) -> dict:
         print(f"  {side} failed (exit {run['exit']}); see {run['log']}", flush=True)
         return {"run": run}
     truth = pq.read_table(data / "truth.parquet")
-    figures = {"run": run, **metrics.evaluate(pq.read_table(out), truth)}
+    figures = {
+        "run": run,
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": " ".join(command),
+        **metrics.evaluate(pq.read_table(out), truth),
+    }
     # splink_run ends its log with the time at which each stage ended.
     last = Path(run["log"]).read_text().strip().splitlines()[-1:] or [""]
     stages = dict(m.groups() for m in re.finditer(r"(\w+)=([\d.]+)s", last[0]))
@@ -269,8 +275,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     if "febrl4" in report:
         print_table("FEBRL4: 5,000 x 5,000 records", report["febrl4"])
+    # A run of one side keeps the other side's last figures in the file (each side says when
+    # it was measured); the table above compares only the sides of this run.
     path = RESULTS / f"matching-{args.size}-{args.seed}.json"
-    path.write_text(json.dumps(report, indent=2, default=str))
+    if path.exists():
+        earlier = json.loads(path.read_text())
+        for key in ("sides", "febrl4"):
+            for side, figures in earlier.get(key, {}).items():
+                report.setdefault(key, {}).setdefault(side, figures)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(report, indent=2, default=str))
+    tmp.rename(path)
     print(f"\nfigures written to {path}")
     return 0
 
