@@ -162,3 +162,18 @@ def test_the_splink_side_is_given_ids_of_18_digits_and_folded_pinyin():
     parts = splink_run.NameParts()
     assert parts("歐陽 明") == ("欧阳明", "欧阳", "明", "ouyan", "min")
     assert parts("单丽")[3] == "san"
+
+
+def test_febrl4_is_given_in_our_columns_with_each_duplicate_partnered_to_its_original(tmp_path):
+    import pyarrow.parquet as pq
+
+    from benchmarks.matching.__main__ import febrl_files
+
+    out = febrl_files(tmp_path)
+    left, right = pq.read_table(out / "left.parquet"), pq.read_table(out / "right.parquet")
+    truth = pq.read_table(out / "truth.parquet").to_pylist()
+    assert left.num_rows == right.num_rows == len(truth) == 5_000
+    assert {"record_id", "name", "id_number", "birth_date", "address"} <= set(left.column_names)
+    assert all(t["left_id"] == t["right_id"].split("-dup")[0] + "-org" for t in truth)
+    first = left.slice(0, 1).to_pylist()[0]
+    assert first["name"] == f"{first['given_name']} {first['surname']}"

@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(
         f"matching benchmark, {args.size}: {rows:,} left x {right_rows:,} right records "
-        f"(seed {args.seed}, ours on {args.engine}{', a stand-in' if args.ours_cmd else ''})",
+        f"(seed {args.seed}, ours on {args.engine}{' by --ours-cmd' if args.ours_cmd else ''})",
         report["sides"],
     )
     if "febrl4" in report:
