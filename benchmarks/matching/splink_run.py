@@ -168,27 +168,33 @@ def prepare(con, path: Path, label: str) -> None:
     con.register(f"{label}_names", name_map)
     con.register(f"{label}_ids", id_map)
     county = "|".join(COUNTIES)
-    date = "'^(\\d{4})\\D?(\\d{1,2})\\D?(\\d{1,2})'"
+    # One regular expression per column, its groups taken at once (a struct), is three
+    # times faster than one extraction per group.
+    date = "'^(\\d{4})\\D?(\\d{1,2})\\D?(\\d{1,2})', ['y', 'm', 'd']"
+    place = f"'^(?:乐山市)?({county})([^镇乡]+[镇乡])?([^村]+村)?', ['c', 't', 'v']"
     con.execute(
         f"""
         create or replace table {label} as
+        with parsed as (
+            select r.*, regexp_extract(r.birth_date, {date}) as b,
+                   regexp_extract(r.address, {place}) as a
+            from {label}_raw r
+        )
         select
             r.record_id::varchar as unique_id,
             n.full_name, n.surname, n.given_name, n.surname_py, n.given_py,
             coalesce(i.id18, nullif(r.id_number, '')) as id_number,
             strftime(try_cast(make_date(
-                try_cast(regexp_extract(r.birth_date, {date}, 1) as int),
-                try_cast(regexp_extract(r.birth_date, {date}, 2) as int),
-                try_cast(regexp_extract(r.birth_date, {date}, 3) as int)
+                try_cast(r.b.y as int), try_cast(r.b.m as int), try_cast(r.b.d as int)
             ) as date), '%Y-%m-%d') as dob,
             case when r.sex in ('男', 'M', 'm', '1') then 'M'
                  when r.sex in ('女', 'F', 'f', '2') then 'F' end as sex,
             nullif(right(regexp_replace(coalesce(r.phone, ''), '\\D', '', 'g'), 11), '')
                 as phone,
-            nullif(regexp_extract(r.address, '({county})', 1), '') as county,
-            nullif(regexp_extract(r.address, '(?:{county})([^镇乡]+[镇乡])', 1), '') as township,
-            nullif(regexp_extract(r.address, '[镇乡]([^村]+村)', 1), '') as village
-        from {label}_raw r
+            nullif(r.a.c, '') as county,
+            nullif(r.a.t, '') as township,
+            nullif(r.a.v, '') as village
+        from parsed r
         left join {label}_names n on n.name = r.name
         left join {label}_ids i on i.raw = r.id_number
         """
@@ -334,6 +340,7 @@ def run(args) -> dict:
     marks = {}
     started = time.perf_counter()
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     if args.profile == "febrl":
         prepare_febrl(con, args.left, "left_in")
         prepare_febrl(con, args.right, "right_in")
