@@ -21,14 +21,16 @@ with it:
     (n/l, zh/z, ch/c, sh/s, f/h, ang/an, eng/en, ing/in);
   - birth dates parsed from the four common ways of writing them; sex as M/F; phones as
     their last eleven digits; addresses cut into county, township and village.
-The model follows the documentation's examples (the FEBRL4 and link-only demos and the
-"Best practices" pages): comparisons with term-frequency adjustments on names, a
-DateOfBirthComparison, Damerau-Levenshtein levels on the ID number, exact phone and sex, a
-hierarchical address; the prior from deterministic rules, u by random sampling (1e7 pairs,
-as the docs advise), m by EM over two blocking rules (each sampled down to 1e7 pairs
-with EM's max_pairs); prediction blocked on ID, name and
-birth date, phone, and name within a township. Profile `febrl` is the docs' detailed FEBRL4
-model on FEBRL's own columns (carried through in the converted files).
+The model follows the documentation's examples (the FEBRL4 and link-only demos): names
+compared exactly in characters, then in folded pinyin (both with term-frequency
+adjustments), then by Jaro-Winkler; a DateOfBirthComparison; Damerau-Levenshtein levels on
+the ID number; exact phone (with term frequencies) and sex; a hierarchical address
+(village, township, county). The prior comes from deterministic rules, u from random
+sampling (1e7 pairs, as the docs advise), m from EM over two blocking rules, each sampled
+down to 1e7 pairs with EM's max_pairs. Prediction is blocked on the ID number, surname and
+birth date, given name and birth date, phone, and the whole name within a township.
+Profile `febrl` is the docs' detailed FEBRL4 model on FEBRL's own columns (carried through
+in the converted files).
 """
 
 import argparse
