@@ -23,7 +23,7 @@ from os import PathLike
 import pyarrow as pa
 
 from . import sql
-from .io import COLUMNS, LinkInputError, read_list
+from .io import COLUMNS, LinkInputError, prepare, read_list
 from .normalise import Unreadable, address_forms_many, date_forms, sex_form
 from .pinyin import name_forms_many
 
@@ -124,9 +124,12 @@ def link(
     settings = settings or Settings()
     stats: dict = {}
     tick = Timer(stats, progress)
-    lraw = _with_rn(left if isinstance(left, pa.Table) else read_list(left))
-    rraw = _with_rn(right if isinstance(right, pa.Table) else read_list(right))
+    lraw = _with_rn(prepare(left, "LEFT") if isinstance(left, pa.Table) else read_list(left))
+    rraw = _with_rn(prepare(right, "RIGHT") if isinstance(right, pa.Table) else read_list(right))
     tick("read")
+    if not lraw.num_rows or not rraw.num_rows:
+        stats["seconds"]["total"] = stats["seconds"]["read"]
+        return LinkResult(pairs=_carry(_no_pairs(), lraw, rraw), stats=stats)
     backend = _backend(engine)
     try:
         backend.put("lraw", lraw)
@@ -140,6 +143,20 @@ def link(
         backend.close()
     stats["seconds"]["total"] = round(sum(stats["seconds"].values()), 2)
     return LinkResult(pairs=pairs, stats=stats)
+
+
+def normalise(table: pa.Table, *, engine: str = "duckdb", bad_dates: str = "error") -> pa.Table:
+    """The normalised rows of one list (what the comparisons see): for tests and for a
+    data officer asking why two records were or were not linked."""
+    backend = _backend(engine)
+    try:
+        table = _with_rn(prepare(table))
+        backend.put("lraw", table)
+        backend.put("rraw", table.slice(0, 0))
+        _normalise(backend, Settings(bad_dates=bad_dates), {})
+        return backend.arrow("SELECT * FROM l ORDER BY rn")
+    finally:
+        backend.close()
 
 
 def _backend(engine: str):
@@ -392,8 +409,9 @@ SELECT * FROM (
 ) t
 """,
     )
-    backend.create("rest", "SELECT * FROM r WHERE rn NOT IN "
-                   "(SELECT rrn FROM idconfirmed WHERE rivals = 1)")  # fmt: skip
+    # Right records that an ID rule settled, or left to a person among registry records
+    # that share one ID, are not matched again by the probabilistic step.
+    backend.create("rest", "SELECT * FROM r WHERE rn NOT IN (SELECT rrn FROM idconfirmed)")
     tick("id confirmation")
     # Step 3: Fellegi–Sunter within blocks.
     limit = sql.SHARED_VALUE_LIMIT
@@ -435,7 +453,7 @@ FROM (
          ELSE 'review' END AS decision
   FROM fsscored
   WHERE weight >= {review_w} AND (pos = 1 OR weight >= {match_w})
-    AND rrn NOT IN (SELECT rrn FROM idconfirmed WHERE rivals = 1)
+    AND rrn NOT IN (SELECT rrn FROM idconfirmed)
 ) t
 ORDER BY rrn, decision, weight DESC
 """
@@ -444,6 +462,15 @@ ORDER BY rrn, decision, weight DESC
     stats["pairs"] = {f"{c['decision']}/{c['rule']}": c["rrn_count"] for c in counts}
     stats["rows"] = {"left": n_left, "right": n_right}
     return pairs
+
+
+def _no_pairs() -> pa.Table:
+    return pa.table({
+        "lrn": pa.array([], pa.int64()), "rrn": pa.array([], pa.int64()),
+        "score": pa.array([], pa.float64()), "decision": pa.array([], pa.string()),
+        "rule": pa.array([], pa.string()), "weight": pa.array([], pa.float64()),
+        "evidence": pa.array([], pa.string()),
+    })  # fmt: skip
 
 
 def _carry(pairs: pa.Table, lraw: pa.Table, rraw: pa.Table) -> pa.Table:
@@ -463,4 +490,4 @@ def _carry(pairs: pa.Table, lraw: pa.Table, rraw: pa.Table) -> pa.Table:
     return pa.table(out)
 
 
-__all__ = ["COLUMNS", "LinkInputError", "LinkResult", "Settings", "link"]
+__all__ = ["COLUMNS", "LinkInputError", "LinkResult", "Settings", "link", "normalise"]

@@ -82,8 +82,12 @@ LEFT JOIN addresses a ON a.raw = s5.address
 
 def distinct_values(column: str, *, id_dates: bool = False) -> str:
     if id_dates:
-        # Birth dates inside ID numbers, for records that give no birth date of their own.
-        expr = f"substr(upper(translate(id_number, '{FULL_WIDTH_FROM}', '{FULL_WIDTH_TO}')), 7, 8)"
+        # Birth dates inside ID numbers (YYMMDD in an old 15-digit one), for records that
+        # give no birth date of their own.
+        n = f"upper(translate(id_number, '{FULL_WIDTH_FROM}', '{FULL_WIDTH_TO}'))"
+        expr = (
+            f"CASE WHEN length({n}) = 15 THEN '19' || substr({n}, 7, 6) ELSE substr({n}, 7, 8) END"
+        )
         return (
             f"SELECT DISTINCT {expr} AS raw FROM lraw WHERE length(id_number) >= 15 "
             f"UNION SELECT DISTINCT {expr} AS raw FROM rraw WHERE length(id_number) >= 15"
