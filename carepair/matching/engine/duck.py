@@ -5,6 +5,8 @@ import pyarrow as pa
 
 
 class DuckBackend:
+    div = "//"  # integer division
+
     def __init__(self, threads: int | None = None):
         self.con = duckdb.connect(config={"threads": threads} if threads else {})
         self.con.execute("SET preserve_insertion_order = false")
@@ -17,6 +19,9 @@ class DuckBackend:
 
     def create(self, name: str, query: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def arrow(self, query: str) -> pa.Table:
         return self.con.sql(query).to_arrow_table()
