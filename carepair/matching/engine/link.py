@@ -78,22 +78,29 @@ def _with_rn(table: pa.Table) -> pa.Table:
     return table.append_column("rn", pa.array(range(table.num_rows), pa.int64()))
 
 
+LOOKUP_CHUNK = 100_000
+
+
 def _lookup(raws: list, forms, columns, types=None, *, many=None) -> pa.Table:
     """One row per distinct written value that has a form: raw, then its forms' columns.
-    `many` computes the forms of all values at once (names and addresses)."""
-    rows = {c: [] for c in columns}
-    keep = []
-    computed = many(raws) if many else map(forms, raws)
-    for raw, form in zip(raws, computed, strict=True):
-        if form is None:
-            continue
-        keep.append(raw)
-        for c in columns:
-            rows[c].append(form[c])
-    arrays = {"raw": pa.array(keep, pa.string())}
-    for i, c in enumerate(columns):
-        arrays[c] = pa.array(rows[c], types[i] if types else pa.string())
-    return pa.table(arrays)
+    `many` computes the forms of many values at once (names and addresses). Done in
+    chunks, each turned into Arrow arrays at once: a city's million names held as
+    Python dicts would cost a gigabyte."""
+    types = types or (pa.string(),) * len(columns)
+    schema = pa.schema([("raw", pa.string()), *zip(columns, types, strict=True)])
+    batches = []
+    for start in range(0, len(raws), LOOKUP_CHUNK):
+        chunk = raws[start : start + LOOKUP_CHUNK]
+        computed = many(chunk) if many else map(forms, chunk)
+        keep, rows = [], []
+        for raw, form in zip(chunk, computed, strict=True):
+            if form is not None:
+                keep.append(raw)
+                rows.append(form)
+        arrays = [pa.array(keep, pa.string())]
+        arrays += [pa.array([r[c] for r in rows], t) for c, t in zip(columns, types, strict=True)]
+        batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def _column(backend, query: str) -> list:
@@ -199,6 +206,8 @@ def _normalise(backend, settings: Settings, stats: dict) -> None:
                          "addresses": len(addresses)}  # fmt: skip
     backend.create("l", sql.normalised("l", backend.div))
     backend.create("r", sql.normalised("r", backend.div))
+    for table in ("names", "dates", "sexes", "addresses"):
+        backend.drop(table)
 
 
 def _report_dates(backend, unreadable: list, settings: Settings, stats: dict) -> None:
@@ -420,6 +429,7 @@ SELECT * FROM (
 ) t
 """,
     )
+    backend.drop("idscored")
     # Right records that an ID rule settled, or left to a person among registry records
     # that share one ID, are not matched again by the probabilistic step.
     backend.create("rest", "SELECT * FROM r WHERE rn NOT IN (SELECT rrn FROM idconfirmed)")
@@ -435,7 +445,8 @@ SELECT * FROM (
         f"SELECT c.*, tf.u AS tfu FROM ({sql.compared('candidates')}) c "
         "LEFT JOIN tf ON tf.nm = c.l_nm",
     )
-    for table in ("randompairs", "training", "id_variants", "l_phone", "l_address", "rest"):
+    for table in ("randompairs", "training", "id_variants", "l_phone", "l_address", "rest",
+                  "candidates"):  # fmt: skip
         backend.drop(table)
     tick("compare")
     prior = _refine(backend, model, stats, n_left, n_right)
