@@ -340,6 +340,14 @@ def _score_sql(model: dict) -> str:
                 cases.append(f"WHEN {k} THEN {w}")
             else:
                 cases.append(f"WHEN {k} THEN {w:.6f}")
+        if f == "phone" and "phone_at_address" in model:
+            # Address and phone agree together in households: the phone's weight is then
+            # the one conditional on the address agreeing.
+            household = model["phone_at_address"]
+            cases[0] = (
+                f"WHEN 2 THEN CASE WHEN address_lvl = 3 THEN {household:.6f} "
+                f"ELSE {weights[2]:.6f} END"
+            )
         terms.append(f"(CASE {f}_lvl {' '.join(cases)} ELSE 0 END)")
     return " + ".join(terms)
 
@@ -439,6 +447,12 @@ SELECT * FROM (
     backend.create("l_phone", sql.SHARED_OK.format(col="ph", limit=limit))
     backend.create("l_address", sql.SHARED_OK.format(col="ad", limit=limit))
     backend.create("candidates", sql.blocked(sql.BLOCKING_RULES))
+    household = backend.arrow(sql.PHONE_AT_ADDRESS).to_pylist()[0]
+    if (household["pairs"] or 0) >= MIN_TRAINING:
+        shared = (household["same"] + 1) / (household["pairs"] + 2)
+        model["phone_at_address"] = _clamp(math.log2(model["m"]["phone"][2] / shared))
+        stats["phone_at_address"] = {"shared": round(shared, 4),
+                                     "weight": round(model["phone_at_address"], 2)}  # fmt: skip
     tick("blocking")
     backend.create(
         "fscompared",

@@ -231,12 +231,14 @@ LEVELS = {
     THEN 1
   ELSE 0 END""",
     "birth": """CASE WHEN l.bs IS NULL OR r.bs IS NULL THEN -1
+  WHEN l.idn = r.idn AND (l.bsrc = 0 OR r.bsrc = 0) THEN -1
   WHEN l.bs = r.bs THEN 3
   WHEN abs(l.bd - r.bd) = 1 OR (l.byr = r.byr AND l.bmo = r.bda AND l.bda = r.bmo)
        OR d_bs = 1 THEN 2
   WHEN l.byr = r.byr THEN 1
   ELSE 0 END""",
     "sex": """CASE WHEN l.sx IS NULL OR r.sx IS NULL THEN -1
+  WHEN l.idn = r.idn AND (l.bsrc = 0 OR r.bsrc = 0) THEN -1
   WHEN l.sx = r.sx THEN 1 ELSE 0 END""",
     "id": """CASE WHEN l.idn IS NULL OR r.idn IS NULL OR (l.idv AND r.idv AND l.idn = r.idn)
     THEN -1
@@ -300,6 +302,16 @@ def evidence() -> str:
 
 
 SHARED_VALUE_LIMIT = 20
+
+# How often two different people at one address share a phone (a household's landline or
+# a child's mobile): agreement on the phone after agreement on the address is worth that
+# much less than between strangers.
+PHONE_AT_ADDRESS = """
+SELECT count(*) AS pairs, CAST(sum(CASE WHEN la.ph = lb.ph THEN 1 ELSE 0 END) AS BIGINT) AS same
+FROM l_address a JOIN l_address b ON a.ad = b.ad AND a.rn < b.rn
+JOIN l la ON la.rn = a.rn JOIN l lb ON lb.rn = b.rn
+WHERE la.ph IS NOT NULL AND lb.ph IS NOT NULL
+"""
 
 SHARED_OK = """
 SELECT l.rn, l.{col} FROM l JOIN (
