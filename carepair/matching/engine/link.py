@@ -28,7 +28,7 @@ from .io import COLUMNS, LinkInputError, prepare, read_list
 from .normalise import Unreadable, address_forms_many, date_forms, sex_form
 from .pinyin import name_forms_many
 
-NAME_COLUMNS = ("nm", "sur", "giv", "py", "py_giv", "fz", "fz_sur", "fz_giv")
+NAME_COLUMNS = ("nm", "py", "fz", "fz_sur", "fz_giv")  # what the comparisons read
 DATE_COLUMNS = ("bs", "byr", "bmo", "bda", "bd")
 DATE_TYPES = (pa.string(), pa.int32(), pa.int32(), pa.int32(), pa.int32())
 
@@ -140,12 +140,18 @@ def link(
         stats["seconds"]["total"] = stats["seconds"]["read"]
         return LinkResult(pairs=_carry(_no_pairs(), lraw, rraw), stats=stats)
     backend = _backend(engine)
+    n_left, n_right = lraw.num_rows, rraw.num_rows
     try:
         backend.put("lraw", lraw)
         backend.put("rraw", rraw)
         _normalise(backend, settings, stats)
+        # From here on the lists are needed only for what the pairs carry through: the
+        # rest of their memory goes back before the comparisons need it.
+        backend.drop("lraw")
+        backend.drop("rraw")
+        lraw, rraw = _carried(lraw), _carried(rraw)
         tick("normalise")
-        pairs = _link(backend, settings, stats, lraw.num_rows, rraw.num_rows, tick)
+        pairs = _link(backend, settings, stats, n_left, n_right, tick)
         pairs = _carry(pairs, lraw, rraw)
         tick("output")
     finally:
@@ -514,6 +520,11 @@ def _no_pairs() -> pa.Table:
         "rule": pa.array([], pa.string()), "weight": pa.array([], pa.float64()),
         "evidence": pa.array([], pa.string()),
     })  # fmt: skip
+
+
+def _carried(table: pa.Table) -> pa.Table:
+    keep = [c for c in table.column_names if c == "record_id" or (c not in COLUMNS and c != "rn")]
+    return table.select(keep)
 
 
 def _carry(pairs: pa.Table, lraw: pa.Table, rraw: pa.Table) -> pa.Table:

@@ -82,8 +82,8 @@ WITH s1 AS (
       AS idv
   FROM s5
 )
-SELECT s.rn, s.record_id AS rid,
-  n.nm, n.sur, n.giv, n.py, n.py_giv, n.fz, n.fz_sur, n.fz_giv,
+SELECT s.rn,
+  n.nm, n.py, n.fz, n.fz_sur, n.fz_giv,
   CASE WHEN d.bs IS NOT NULL THEN d.bs WHEN s.idv THEN substr(s.idn, 7, 8) END AS bs,
   CASE WHEN d.bs IS NOT NULL THEN d.byr WHEN s.idv THEN s.idy END AS byr,
   CASE WHEN d.bs IS NOT NULL THEN d.bmo WHEN s.idv THEN s.idm END AS bmo,
@@ -172,12 +172,14 @@ BLOCKING_RULES = {
     "phone": ("l_phone", "l.ph = r.ph"),
     "address": ("l_address", "l.ad = r.ad"),
     "id": "l.idn = r.idn",
-    "birth_initial": "l.bs = r.bs AND substr(l.fz, 1, 1) = substr(r.fz, 1, 1)",
+    "birth_initial": "l.bs = r.bs AND substr(l.fz, 1, 2) = substr(r.fz, 1, 2)",
     # IDs with a slip: all but the last four characters alike (for a resident ID, the
-    # region and birth date), or the last four alike in the same birth year.
+    # region and birth date), or the last four alike in the same birth year. Two valid
+    # resident IDs that differ are two people's (or a relative's): not a slip.
     "id_start": "length(l.idn) >= 7 AND substr(l.idn, 1, length(l.idn) - 4) "
-    "= substr(r.idn, 1, length(r.idn) - 4)",
-    "id_end": "length(l.idn) >= 7 AND right(l.idn, 4) = right(r.idn, 4) AND l.byr = r.byr",
+    "= substr(r.idn, 1, length(r.idn) - 4) AND NOT (l.idv AND r.idv)",
+    "id_end": "length(l.idn) >= 7 AND right(l.idn, 4) = right(r.idn, 4) AND l.byr = r.byr "
+    "AND NOT (l.idv AND r.idv)",
 }
 
 
