@@ -56,7 +56,7 @@ EXACT = {"name": (6, "nm"), "birth": (3, "bs"), "phone": (2, "ph"), "address": (
          "id": (3, "idn")}  # fmt: skip
 MIN_TRAINING = 30
 U_SAMPLE = 200_000
-WEIGHT_RANGE = (-12.0, 24.0)
+WEIGHT_RANGE = (-20.0, 24.0)
 
 
 @dataclass

@@ -242,10 +242,12 @@ LEVELS = {
     "sex": """CASE WHEN l.sx IS NULL OR r.sx IS NULL THEN -1
   WHEN l.idn = r.idn AND (l.bsrc = 0 OR r.bsrc = 0) THEN -1
   WHEN l.sx = r.sx THEN 1 ELSE 0 END""",
+    # Two valid resident IDs a digit or two apart are neighbours in a birth date's
+    # sequence, not one ID with a slip (a slip fails the check ten times in eleven).
     "id": """CASE WHEN l.idn IS NULL OR r.idn IS NULL OR (l.idv AND r.idv AND l.idn = r.idn)
     THEN -1
   WHEN l.idn = r.idn THEN 3
-  WHEN length(l.idn) >= 6 AND d_id <= 2 THEN 2
+  WHEN length(l.idn) >= 6 AND d_id <= 2 AND NOT (l.idv AND r.idv) THEN 2
   ELSE 0 END""",
     "phone": """CASE WHEN l.ph IS NULL OR r.ph IS NULL THEN -1
   WHEN l.ph = r.ph THEN 2
