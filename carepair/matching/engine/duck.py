@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 # CAREPAIR_MATCH_MEMORY (e.g. "2GB") bounds DuckDB's memory; by default a quarter of the
-# machine's, at least 1 GB and at most 2.5 GB: a city's lists (3.2 M x 1 M) link within it
+# machine's, at least 1 GB and at most 2 GB: a city's lists (3.2 M x 1 M) link within it
 # as fast as with 4 GB, and a linkage should not take a shared server's memory from the
 # application beside it.
 DEFAULT_FRACTION = 0.25
@@ -23,7 +23,7 @@ def memory_limit() -> str:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         return "2GB"
-    mib = min(max(int(total * DEFAULT_FRACTION / 2**20), 1024), 2560)
+    mib = min(max(int(total * DEFAULT_FRACTION / 2**20), 1024), 2048)
     return f"{mib}MB"
 
 
