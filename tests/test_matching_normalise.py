@@ -8,7 +8,7 @@ import sys
 import pyarrow as pa
 import pytest
 
-from carepair.matching.engine import LinkInputError, normalise
+from carepair.matching.engine import LinkInputError, normalise_list
 from carepair.matching.engine.normalise import Unreadable, address_forms, date_forms, parse_date
 from carepair.matching.engine.pinyin import name_forms
 from tests.matching_lists import COLUMNS
@@ -17,7 +17,9 @@ from tests.matching_lists import COLUMNS
 def one(**fields) -> dict:
     row = {c: [fields.get(c)] for c in COLUMNS}
     row["record_id"] = ["1"]
-    return normalise(pa.table({c: pa.array(v, pa.string()) for c, v in row.items()})).to_pylist()[0]
+    return normalise_list(
+        pa.table({c: pa.array(v, pa.string()) for c, v in row.items()})
+    ).to_pylist()[0]
 
 
 def test_importing_the_engine_does_not_import_django():
@@ -136,11 +138,11 @@ class TestBadInput:
     def test_missing_columns_are_named(self):
         table = pa.table({"record_id": ["1"], "name": ["张三"]})
         with pytest.raises(LinkInputError, match="missing columns: id_number, birth_date, sex"):
-            normalise(table)
+            normalise_list(table)
 
     def test_unreadable_birth_dates_are_reported_with_their_records(self):
         table = pa.table({c: pa.array(["x"], pa.string()) for c in COLUMNS})
         table = table.set_column(3, "birth_date", pa.array(["last spring"]))
         with pytest.raises(LinkInputError, match="record x: birth_date 'last spring'"):
-            normalise(table)
-        assert normalise(table, bad_dates="empty").column("bs").to_pylist() == [None]
+            normalise_list(table)
+        assert normalise_list(table, bad_dates="empty").column("bs").to_pylist() == [None]

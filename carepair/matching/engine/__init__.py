@@ -6,7 +6,7 @@
 """
 
 from .io import COLUMNS, LinkInputError, check_output, read_list, write_pairs
-from .link import LinkResult, Settings, link, normalise
+from .link import LinkResult, Settings, link, normalise_list
 
 __all__ = [
     "COLUMNS",
@@ -15,7 +15,7 @@ __all__ = [
     "Settings",
     "check_output",
     "link",
-    "normalise",
+    "normalise_list",
     "read_list",
     "write_pairs",
 ]

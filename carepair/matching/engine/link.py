@@ -160,7 +160,9 @@ def link(
     return LinkResult(pairs=pairs, stats=stats)
 
 
-def normalise(table: pa.Table, *, engine: str = "duckdb", bad_dates: str = "error") -> pa.Table:
+def normalise_list(
+    table: pa.Table, *, engine: str = "duckdb", bad_dates: str = "error"
+) -> pa.Table:
     """The normalised rows of one list (what the comparisons see): for tests and for a
     data officer asking why two records were or were not linked."""
     backend = _backend(engine)
@@ -544,4 +546,4 @@ def _carry(pairs: pa.Table, lraw: pa.Table, rraw: pa.Table) -> pa.Table:
     return pa.table(out)
 
 
-__all__ = ["COLUMNS", "LinkInputError", "LinkResult", "Settings", "link", "normalise"]
+__all__ = ["COLUMNS", "LinkInputError", "LinkResult", "Settings", "link", "normalise_list"]
