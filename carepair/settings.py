@@ -4,11 +4,13 @@ With no environment at all it runs on an SQLite database under ./data, which is 
 demo uses; production sets CAREPAIR_DATABASE_URL to a PostgreSQL URL and a real secret key.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 
-from carepair.lib.env import envbool, envint, envsecret, envstr
+from carepair.lib.env import cores, envbool, envint, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("CAREPAIR_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "carepair.ledger",
     "carepair.problems",
     "carepair.people",
+    "carepair.meals",
     "carepair.reports",
     "carepair.api",
     "carepair.demo",
@@ -104,7 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": envstr("CAREPAIR_TEST_DB", "") or None}
+    # Tests use a file (in memory where /dev/shm is), not SQLite's shared-cache memory
+    # database, where two connections writing at once fail ("table is locked") instead
+    # of waiting for each other as they do in production.
+    _scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    DATABASES["default"]["TEST"] = {
+        "NAME": envstr("CAREPAIR_TEST_DB", "")
+        or str(_scratch / f"carepair-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Computed figures (the dashboard, the summary) are cached under a token that every write
@@ -196,6 +206,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # background, with a progress bar.
 CAREPAIR_IMPORT_INLINE_ROWS = envint("CAREPAIR_IMPORT_INLINE_ROWS", 2000)
 CAREPAIR_IMPORT_MAX_BYTES = envint("CAREPAIR_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+# Processes that check a large import file side by side (1: check it in the importing one).
+CAREPAIR_IMPORT_WORKERS = envint("CAREPAIR_IMPORT_WORKERS", cores())
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A problem's or pairing's past goes forward through its services, never by restoring an

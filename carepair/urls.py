@@ -10,6 +10,7 @@ urlpatterns = [
     path("ledger/", include("carepair.ledger.urls")),
     path("problems/", include("carepair.problems.urls")),
     path("people/import/", include("carepair.people.urls_import")),
+    path("matching/", include("carepair.matching.urls")),
     path("people/", include("carepair.people.urls")),
     path("dashboard/", include("carepair.reports.urls")),
     path("api/v1/", include("carepair.api.urls")),

@@ -38,6 +38,8 @@ ENDPOINTS = {
     ("get", "/api/v1/people"),
     ("post", "/api/v1/people"),
     ("post", "/api/v1/people/lookup"),
+    ("post", "/api/v1/meals/redemptions"),
+    ("post", "/api/v1/meals/redemptions/batch"),
     ("get", "/api/v1/people/{id}"),
     ("post", "/api/v1/people/{id}/reveal"),
     ("get", "/api/v1/people/{id}/visits"),

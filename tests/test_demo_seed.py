@@ -61,7 +61,16 @@ class SeedTest(TestCase):
 
     def test_it_says_what_it_is_doing(self):
         self.assertIn("正在生成演示数据：乐山市，规模 0.05", self.output)
-        steps = ("regions", "organisations", "users", "pairings", "ledger", "problems", "registry")
+        steps = (
+            "regions",
+            "organisations",
+            "users",
+            "pairings",
+            "ledger",
+            "problems",
+            "registry",
+            "lists",
+        )
         for step in steps:
             self.assertRegex(self.output, rf"正在生成… \S+ \({step}\)")
         self.assertIn("完成，用时", self.output)
@@ -293,6 +302,34 @@ class SeedTest(TestCase):
         self.assertTrue(Person.objects.filter(visitor=volunteer).exists())
         due = due_visits(worker, mine=True)
         self.assertTrue(any(p.age >= 80 for p in due))  # journey 2's 80-year-old
+
+    def test_each_comparison_scenario_finds_what_was_planted_in_the_department_lists(self):
+        from carepair.demo.seed.comparison import PLANTED
+        from carepair.matching import services
+        from carepair.matching.models import DataList, Run
+
+        officer = User.objects.get(username="data_officer")
+        lists = {d.kind: d for d in DataList.objects.visible_to(officer).filter(ready=True)}
+        takes = {
+            "deceased_still_paid": ["deaths", "benefit_roll"],
+            "paid_twice": ["benefit_roll"],
+            "eligible_not_registered": ["household_register"],
+            "disabled_children_out_of_school": ["disability", "school_roll"],
+            "left_behind_missing": ["school_roll", "migrant_workers"],
+            "benefit_with_assets": ["benefit_roll", "vehicles"],
+        }
+        self.assertEqual(set(takes), set(PLANTED))
+        for scenario, kinds in takes.items():
+            run = services.run_start(
+                actor=officer, scenario=scenario, lists=[lists[k] for k in kinds]
+            )
+            services.run_execute(run.pk)
+            run.refresh_from_db()
+            with self.subTest(scenario):
+                self.assertEqual(run.state, Run.State.DONE, run.message)
+                self.assertEqual(run.findings, max(1, round(PLANTED[scenario] * SMALL)))
+                for finding in run.found.select_related("region"):
+                    self.assertEqual(finding.region.level, Level.VILLAGE)
 
     def test_it_refuses_a_database_that_already_has_organisations(self):
         with self.assertRaisesMessage(CommandError, "--flush"):

@@ -49,6 +49,11 @@ class Perm(models.TextChoices):
     REVEAL_ID = "reveal_id", _("Reveal a full ID number, with a reason")
     VIEW_HEALTH = "view_health", _("See health, disability and mental-health notes")
     VIEW_REFERRALS = "view_referrals", _("See and make mental-health referrals")
+    RUN_COMPARISON = "run_comparison", _("Upload department lists and run comparisons")
+    CHECK_FINDINGS = "check_findings", _("See and settle comparison findings")
+    VIEW_MEALS = "view_meals", _("See the meal network, diners and meals")
+    REDEEM_MEALS = "redeem_meals", _("Record meals at a meal point")
+    MANAGE_MEALS = "manage_meals", _("Keep the meal network and diners, settle months")
 
 
 _ALL_VIEW = {Perm.VIEW_DASHBOARD, Perm.EXPORT}
@@ -71,10 +76,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RAISE_PROBLEM,
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
+            Perm.VIEW_MEALS,
+            Perm.MANAGE_MEALS,
         }
         | _PEOPLE_KEEPER
     ),
-    Role.CITY_LEADER: frozenset(_ALL_VIEW | {Perm.VIEW_PEOPLE}),
+    Role.CITY_LEADER: frozenset(_ALL_VIEW | {Perm.VIEW_PEOPLE, Perm.VIEW_MEALS}),
     Role.COUNTY_ADMIN: frozenset(
         _ALL_VIEW
         | {
@@ -84,27 +93,65 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RAISE_PROBLEM,
             Perm.ASSIGN_PROBLEM,
             Perm.USE_ADMIN,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
+            Perm.VIEW_MEALS,
+            Perm.MANAGE_MEALS,
         }
         | _PEOPLE_KEEPER
     ),
-    Role.COUNTY_LEADER: frozenset(_ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.VIEW_PEOPLE}),
+    Role.COUNTY_LEADER: frozenset(
+        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.VIEW_PEOPLE, Perm.VIEW_MEALS}
+    ),
     Role.LIAISON: frozenset(
         _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
     ),
+    # Staff of an institution, a social organisation or a township that runs a meal point
+    # record its meals.
     Role.INSTITUTION_STAFF: frozenset(
-        _ALL_VIEW | {Perm.CONFIRM_RECEIPT, Perm.RAISE_PROBLEM, Perm.WORK_PROBLEM}
+        _ALL_VIEW
+        | {
+            Perm.CONFIRM_RECEIPT,
+            Perm.RAISE_PROBLEM,
+            Perm.WORK_PROBLEM,
+            Perm.VIEW_MEALS,
+            Perm.REDEEM_MEALS,
+        }
     ),
     Role.TOWNSHIP_WORKER: frozenset(
         _ALL_VIEW
-        | {Perm.LOG_ACTIVITY, Perm.RAISE_PROBLEM, Perm.ASSIGN_PROBLEM, Perm.WORK_PROBLEM}
+        | {
+            Perm.LOG_ACTIVITY,
+            Perm.RAISE_PROBLEM,
+            Perm.ASSIGN_PROBLEM,
+            Perm.WORK_PROBLEM,
+            Perm.CHECK_FINDINGS,
+            Perm.VIEW_MEALS,
+            Perm.REDEEM_MEALS,
+        }
         | _PEOPLE_KEEPER
     ),
     # A volunteer sees the people they are the assigned visitor of, masked, without health.
     Role.VOLUNTEER: frozenset(
-        _ALL_VIEW | {Perm.LOG_ACTIVITY, Perm.WORK_PROBLEM, Perm.VIEW_PEOPLE, Perm.VISIT_PEOPLE}
+        _ALL_VIEW
+        | {
+            Perm.LOG_ACTIVITY,
+            Perm.WORK_PROBLEM,
+            Perm.VIEW_PEOPLE,
+            Perm.VISIT_PEOPLE,
+            Perm.VIEW_MEALS,
+            Perm.REDEEM_MEALS,
+        }
     ),
     Role.DATA_OFFICER: frozenset(
-        _ALL_VIEW | {Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.REVEAL_ID}
+        _ALL_VIEW
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.MANAGE_PEOPLE,
+            Perm.REVEAL_ID,
+            Perm.RUN_COMPARISON,
+            Perm.CHECK_FINDINGS,
+        }
     ),
     # 儿童督导员: children's files, health and the mental-health referrals no one else sees.
     Role.CHILD_SUPERVISOR: frozenset(

@@ -11,6 +11,7 @@ from ninja.renderers import JSONRenderer
 from carepair.api import (
     activities,
     errors,
+    meals,
     organisations,
     pairings,
     people,
@@ -56,5 +57,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (organisations, pairings, activities, problems, people, summary):
+for module in (organisations, pairings, activities, problems, people, meals, summary):
     api.add_router("", module.router)

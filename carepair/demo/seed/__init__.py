@@ -17,7 +17,16 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from carepair.demo.seed import ledger, orgs, pairings, people, places, problems, registry
+from carepair.demo.seed import (
+    comparison,
+    ledger,
+    orgs,
+    pairings,
+    people,
+    places,
+    problems,
+    registry,
+)
 from carepair.demo.seed.state import LOCAL, State
 from carepair.lib.freshness import records_changed
 from carepair.reports import rollup
@@ -30,6 +39,7 @@ STEPS = [
     ("ledger", "台账", ledger.build),
     ("problems", "问题", problems.build),
     ("registry", "困难群众", registry.build),
+    ("lists", "比对名单", comparison.build),
 ]
 
 
@@ -133,6 +143,7 @@ COUNT_LABELS = {
     "pairings": [("pairings", "结对"), ("pairs_adjusted", "调整")],
     "ledger": [("activities", "调研走访和帮扶活动"), ("materials", "物资明细")],
     "problems": [("problems", "问题"), ("problem_events", "流转记录")],
+    "lists": [("department_lists", "部门名单"), ("planted_findings", "预置比对发现")],
     "registry": [
         ("people", "困难群众"),
         ("people_active", "在册"),

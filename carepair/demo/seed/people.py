@@ -124,6 +124,7 @@ def _name_demo_accounts(s: State, leaders, data_officer) -> None:
         s.county_admins[county][0].username = f"{pinyin}_admin"
         s.county_leaders[county][0].username = f"{pinyin}_leader"
     data_officer.username = "data_officer"
+    s.demo["data_officer"] = data_officer
 
     institution = s.institution_by_name[DEMO_INSTITUTION]
     department = s.org_by_name[DEMO_DEPARTMENT]

@@ -102,6 +102,8 @@ class State:
         self.village_problems: list[tuple] = []
         self.visit_problem_ids: list[int] = []
         self.counts: dict[str, int] = {}
+        self.people: list = []  # the registry's people as planned (registry step)
+        self.planted: dict[str, int] = {}  # findings planted in the department lists
 
     def scaled(self, n: float, minimum: int = 1) -> int:
         return max(minimum, round(n * self.scale))

@@ -106,6 +106,7 @@ def build(s: State) -> None:
     _write_people(s, people)
     _write_details(s, people, referrals, point_of)
     _write_visits(s, planned)
+    s.people = people  # for the department lists of big data comparison
 
     active = [p for p in people if p.status == Status.ACTIVE]
     s.counts.update(
@@ -159,7 +160,7 @@ def _write_people(s: State, people: list) -> None:
             if first17 not in used:
                 break
         used.add(first17)
-        number = first17 + check(first17)
+        number = p.number = first17 + check(first17)
         every, last, due = visits.plan_of(p, s.today)
         p.pk = pk
         pk += 1

@@ -104,6 +104,7 @@ class Someone:
         "living",
         "name",
         "never",
+        "number",
         "phone",
         "pk",
         "registered",

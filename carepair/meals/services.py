@@ -1,0 +1,349 @@
+"""Meal assistance's writes: enrolling a diner, redeeming a meal (one subsidised meal per
+diner, slot and day across the city, whatever two points do at the same moment), and
+settling a month with an operator (locked after; corrections are adjustments)."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepair.accounts.roles import Perm
+from carepair.lib.dates import age_on
+from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.vault import vault
+from carepair.meals.models import (
+    Adjustment,
+    Diner,
+    Meal,
+    MealSite,
+    Method,
+    Settlement,
+    SiteKind,
+    SiteStatus,
+    Slot,
+    SubsidyRule,
+)
+from carepair.people import idnumber
+from carepair.people.models import Person, Status
+
+
+class AlreadyClaimed(IllegalTransition):
+    """The diner has had this slot's meal today (HTTP 409); `meal` is that meal."""
+
+    def __init__(self, meal: Meal):
+        self.meal = meal
+        super().__init__(
+            _("%(name)s has had the %(slot)s of %(day)s already, at %(site)s.")
+            % {
+                "name": masked_name(meal.diner.person.name),
+                "slot": meal.get_slot_display(),
+                "day": meal.served_on.isoformat(),
+                "site": meal.site.name,
+            }
+        )
+
+
+def masked_name(name: str) -> str:
+    """王秀英 -> 王*英, 李明 -> 李*: enough for the point to greet the person."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _may(actor, perm: str) -> None:
+    if not actor.can(perm):
+        raise NotAllowed(_("Your role may not do this."))
+
+
+# --- diners --------------------------------------------------------------------------
+
+
+def new_card_no() -> str:
+    return f"LS{secrets.randbelow(10**10):010d}"
+
+
+@transaction.atomic
+def diner_enroll(*, actor, person: Person, site: MealSite, card_no: str = "") -> Diner:
+    """Enrol a person of the registry (aged 60 or over) at a meal site, with a card
+    number (given, or made) and a QR code."""
+    _may(actor, Perm.MANAGE_MEALS)
+    if not MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
+        raise NotAllowed(_("That meal site lies outside your region."))
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise NotAllowed(_("That person lies outside your region."))
+    if person.status != Status.ACTIVE:
+        raise ValidationError({"person": _("Only people on the registry can be enrolled.")})
+    if age_on(person.birth_date, timezone.localdate()) < 60:
+        raise ValidationError({"person": _("Meal assistance is for people of 60 and over.")})
+    if Diner.objects.filter(person=person).exists():
+        raise ValidationError({"person": _("This person is enrolled already.")})
+    card_no = card_no.strip() or new_card_no()
+    if Diner.objects.filter(card_no=card_no).exists():
+        raise ValidationError({"card_no": _("This card number is taken.")})
+    diner = Diner(person=person, enrolled_at=site, card_no=card_no, qr_token=secrets.token_hex(16))
+    diner._history_user = actor
+    diner.save()
+    return diner
+
+
+# --- subsidy -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subsidy:
+    rule: SubsidyRule | None
+    price_fen: int
+    subsidy_fen: int
+    city_fen: int
+    county_fen: int
+    township_fen: int
+
+    @property
+    def diner_fen(self) -> int:
+        return self.price_fen - self.subsidy_fen
+
+
+DEFAULT_PRICE_FEN = 1200  # a meal's price where no rule names one
+
+
+def rule_for(rules, *, categories: set[str], age: int, day: datetime.date, slot: str):
+    """The rule that gives this person the most on that day and slot, if any."""
+    fitting = [
+        r
+        for r in rules
+        if r.in_force(day)
+        and slot in r.slots
+        and age >= r.min_age
+        and (r.max_age is None or age <= r.max_age)
+        and (not r.category or r.category in categories)
+    ]
+    return max(fitting, key=lambda r: (r.subsidy_fen, r.pk or 0), default=None)
+
+
+def split(rule: SubsidyRule | None, subsidy_fen: int, price_fen: int) -> Subsidy:
+    """The subsidy shared out by percent; any odd fen go to the township."""
+    if rule is None or subsidy_fen == 0:
+        return Subsidy(rule, price_fen, 0, 0, 0, 0)
+    city = subsidy_fen * rule.city_share // 100
+    county = subsidy_fen * rule.county_share // 100
+    return Subsidy(rule, price_fen, subsidy_fen, city, county, subsidy_fen - city - county)
+
+
+def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsidy:
+    """What a meal on that day and slot costs the diner and the payers, before the cap."""
+    rules = list(SubsidyRule.objects.all()) if rules is None else rules
+    person = diner.person
+    categories = set(person.categories.current(day).values_list("category", flat=True))
+    rule = rule_for(
+        rules, categories=categories, age=age_on(person.birth_date, day), day=day, slot=slot
+    )
+    if rule is None:
+        return split(None, 0, DEFAULT_PRICE_FEN)
+    return split(rule, rule.subsidy_fen, rule.price_fen)
+
+
+# --- redemption ----------------------------------------------------------------------
+
+
+def find_diner(*, card_no: str = "", id_number: str = "", qr: str = "") -> Diner:
+    """The diner a card, an ID number or a QR code belongs to; a clear error otherwise.
+    (Found by the credential they show, as at a till: the answer names them masked.)"""
+    diners = Diner.objects.select_related("person")
+    found = None
+    if card_no.strip():
+        found = diners.filter(card_no=card_no.strip()).first()
+    elif qr.strip():
+        found = diners.filter(qr_token=qr.strip().removeprefix("carepair-meal:")).first()
+    elif id_number.strip():
+        try:
+            number = idnumber.parse(id_number).number
+        except idnumber.InvalidIdNumber as exc:
+            raise ValidationError({"id_number": str(exc)}) from None
+        found = diners.filter(person__id_hash=vault().digest(number)).first()
+    else:
+        raise ValidationError({"card_no": _("Give the card number, the ID number or the QR code.")})
+    if found is None:
+        raise ValidationError({"diner": _("No diner has this card, ID number or QR code.")})
+    if found.status != Diner.Status.ACTIVE:
+        raise ValidationError({"diner": _("This diner's enrolment is suspended or ended.")})
+    return found
+
+
+def _check_open(site: MealSite, day: datetime.date) -> None:
+    if site.status != SiteStatus.OPEN:
+        raise ValidationError({"site": _("This meal point is not open.")})
+    if site.kind == SiteKind.KITCHEN:
+        raise ValidationError({"site": _("A central kitchen does not serve diners itself.")})
+    if day > timezone.localdate():
+        raise ValidationError({"served_on": _("A meal cannot be recorded for a future day.")})
+    if Settlement.objects.filter(
+        operator_id=site.operator_id, month=month_of(day), locked_at__isnull=False
+    ).exists():
+        raise IllegalTransition(
+            _("%(month)s is settled and locked: a correction is an adjustment.")
+            % {"month": f"{day:%Y-%m}"}
+        )
+
+
+@transaction.atomic
+def redeem(
+    *,
+    actor,
+    site: MealSite,
+    slot: str,
+    method: str,
+    card_no: str = "",
+    id_number: str = "",
+    qr: str = "",
+    served_on: datetime.date | None = None,
+    client_ref: str = "",
+    late: bool = False,
+) -> tuple[Meal, bool]:
+    """Record a meal at a point; returns (meal, created). A second claim of the same
+    diner, slot and day anywhere in the city raises AlreadyClaimed; the same upload sent
+    twice (same point, same client_ref) returns the first meal, not created."""
+    _may(actor, Perm.REDEEM_MEALS)
+    if not MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
+        raise NotAllowed(_("You do not record meals at this point."))
+    if slot not in Slot.values:
+        raise ValidationError({"slot": _("Choose breakfast, lunch or dinner.")})
+    if method not in Method.values:
+        raise ValidationError({"method": _("Card, ID number or QR code.")})
+    day = served_on or timezone.localdate()
+    _check_open(site, day)
+    client_ref = client_ref.strip()[:64]
+    if client_ref:
+        sent = Meal.objects.filter(site=site, client_ref=client_ref).first()
+        if sent is not None:
+            return sent, False
+    diner = find_diner(card_no=card_no, id_number=id_number, qr=qr)
+    # The write that puts redemptions of one diner in a row (a row lock on PostgreSQL;
+    # SQLite's immediate transactions are in a row already).
+    Diner.objects.filter(pk=diner.pk).update(meals_claimed=F("meals_claimed") + 1)
+    claimed = Meal.objects.filter(diner=diner, served_on=day, slot=slot).select_related(
+        "site", "diner__person"
+    )
+    if claimed.exists():
+        raise AlreadyClaimed(claimed.get())
+    subsidy = subsidy_of(diner, day, slot)
+    if subsidy.rule is not None and subsidy.subsidy_fen:
+        used = Meal.objects.filter(
+            diner=diner,
+            served_on__gte=month_of(day),
+            served_on__lt=_next_month(day),
+            subsidy_fen__gt=0,
+        ).count()
+        if used >= subsidy.rule.monthly_cap:
+            subsidy = split(subsidy.rule, 0, subsidy.price_fen)  # past the cap: full price
+    try:
+        with transaction.atomic():
+            meal = Meal.objects.create(
+                diner=diner,
+                site=site,
+                served_on=day,
+                slot=slot,
+                method=method,
+                rule=subsidy.rule,
+                price_fen=subsidy.price_fen,
+                subsidy_fen=subsidy.subsidy_fen,
+                city_fen=subsidy.city_fen,
+                county_fen=subsidy.county_fen,
+                township_fen=subsidy.township_fen,
+                diner_fen=subsidy.diner_fen,
+                client_ref=client_ref,
+                recorded_by=actor,
+                late=late,
+            )
+    except IntegrityError:
+        # The constraint is the guarantee: whatever slipped past the checks above.
+        if client_ref:
+            sent = Meal.objects.filter(site=site, client_ref=client_ref).first()
+            if sent is not None:
+                return sent, False
+        raise AlreadyClaimed(claimed.get()) from None
+    return meal, True
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    first = month_of(day)
+    return (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+# --- settlement ----------------------------------------------------------------------
+
+
+def month_totals(operator_id: int, month: datetime.date) -> dict:
+    """The month's meals at the operator's sites and the adjustments booked in it."""
+    meals = Meal.objects.filter(
+        site__operator_id=operator_id, served_on__gte=month, served_on__lt=_next_month(month)
+    ).aggregate(
+        meals=Count("pk"),
+        subsidy_fen=Sum("subsidy_fen", default=0),
+        city_fen=Sum("city_fen", default=0),
+        county_fen=Sum("county_fen", default=0),
+        township_fen=Sum("township_fen", default=0),
+        diner_fen=Sum("diner_fen", default=0),
+    )
+    meals["adjustments_fen"] = Adjustment.objects.filter(
+        operator_id=operator_id, month=month
+    ).aggregate(total=Sum("subsidy_fen", default=0))["total"]
+    return meals
+
+
+@transaction.atomic
+def settle(*, actor, operator, month: datetime.date, lock: bool = True) -> Settlement:
+    """Count a month with an operator and (by default) lock it. A month not yet over
+    cannot be locked; a locked one is not counted again."""
+    _may(actor, Perm.MANAGE_MEALS)
+    if not MealSite.objects.visible_to(actor).filter(operator=operator).exists():
+        raise NotAllowed(_("This operator runs no meal site in your region."))
+    month = month_of(month)
+    settlement, _created = Settlement.objects.select_for_update().get_or_create(
+        operator=operator, month=month
+    )
+    if settlement.locked:
+        raise IllegalTransition(_("This month is settled and locked."))
+    if lock and _next_month(month) > timezone.localdate():
+        raise ValidationError({"month": _("A month can be locked once it is over.")})
+    for key, value in month_totals(operator.pk, month).items():
+        setattr(settlement, key, value)
+    if lock:
+        settlement.locked_at, settlement.locked_by = timezone.now(), actor
+    settlement._history_user = actor
+    settlement.save()
+    return settlement
+
+
+@transaction.atomic
+def adjust(*, actor, meal: Meal, subsidy_fen: int, reason: str) -> Adjustment:
+    """Correct a meal's subsidy after its month was locked: booked in the current month
+    (which must be open), never an edit of the locked one."""
+    _may(actor, Perm.MANAGE_MEALS)
+    if not Meal.objects.visible_to(actor).filter(pk=meal.pk).exists():
+        raise NotAllowed(_("That meal lies outside your region."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meal is corrected.")})
+    operator_id = meal.site.operator_id
+    month = month_of(timezone.localdate())
+    if Settlement.objects.filter(
+        operator_id=operator_id, month=month, locked_at__isnull=False
+    ).exists():
+        raise IllegalTransition(_("This month is settled and locked."))
+    return Adjustment.objects.create(
+        operator_id=operator_id,
+        month=month,
+        meal=meal,
+        subsidy_fen=subsidy_fen,
+        reason=reason.strip(),
+        made_by=actor,
+    )

@@ -1,0 +1,231 @@
+"""Meal assistance (老年助餐): the subsidy of each category and age band, caps and rule
+versions by date; one subsidised meal per diner, slot and day across the city, also when
+two points submit at once; offline uploads; settled months locked; scope."""
+
+import datetime
+import threading
+
+from django.db import connection
+from django.test import TransactionTestCase, override_settings
+
+from carepair.lib.vault import vault
+from carepair.meals import services
+from carepair.meals.models import Adjustment, Meal, MealSite, SiteKind, SiteStatus, SubsidyRule
+from carepair.people.models import Category
+from carepair.people.services import CategoryLine, person_register
+from tests.base import TODAY, build_personas
+from tests.people_base import id_for, years_ago
+from tests.test_api_base import ApiTestCase
+
+LAST_MONTH = (TODAY().replace(day=1) - datetime.timedelta(days=1)).replace(day=10)
+
+
+def site(name, region, operator, kind=SiteKind.POINT, status=SiteStatus.OPEN) -> MealSite:
+    return MealSite.objects.create(
+        name=name, kind=kind, region=region, operator=operator, status=status
+    )
+
+
+def registered(world, name, age, seq, categories=()):
+    return person_register(
+        actor=world.township_worker,
+        name=name,
+        id_number=id_for("511102", years_ago(age, 20), seq),
+        region=world.village_a,
+        categories=[CategoryLine(c, TODAY() - datetime.timedelta(days=400)) for c in categories],
+    )
+
+
+def make_world(world):
+    world.point_a = site("凌云社区助餐点", world.village_a, world.home_a)
+    world.point_a2 = site("凌云街道乐养小食堂", world.township_a, world.home_a, SiteKind.CANTEEN)
+    world.point_b = site("葫芦村助餐点", world.village_b, world.home_b)
+    world.closed = site("已关闭助餐点", world.village_a, world.home_a, status=SiteStatus.CLOSED)
+    world.hardship = registered(world, "赵桂兰", 70, 11, [Category.EXTREME_HARDSHIP])
+    world.old = registered(world, "钱德福", 85, 12, [Category.OVER_80])
+    world.young = registered(world, "孙秀珍", 65, 13)
+    for person in (world.hardship, world.old, world.young):
+        services.diner_enroll(actor=world.county_a_worker, person=person, site=world.point_a)
+
+
+class MealsTestCase(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_world(cls)
+
+    def redeem(self, diner_person, site=None, slot="lunch", user=None, **extra):
+        body = {"site_id": (site or self.point_a).pk, "slot": slot, **extra}
+        if "card_no" not in extra and "id_number" not in extra and "qr" not in extra:
+            body["card_no"] = diner_person.diner.card_no
+        return self.post(user or self.staff, "/meals/redemptions", body)
+
+
+class SubsidyTests(MealsTestCase):
+    def test_each_category_and_age_band_gets_its_subsidy(self):
+        for person, subsidy in ((self.hardship, 1100), (self.old, 900), (self.young, 700)):
+            answer = self.redeem(person)
+            self.assertEqual(answer.status_code, 201, answer.json())
+            body = answer.json()
+            self.assertEqual((body["subsidy_fen"], body["diner_fen"]), (subsidy, 1200 - subsidy))
+            paid = body["paid_by"]
+            self.assertEqual(sum(paid.values()), subsidy)
+            self.assertEqual(paid["city_fen"], subsidy // 2)
+
+    def test_a_new_rule_applies_from_its_date_and_the_old_one_before(self):
+        old = SubsidyRule.objects.get(name="60至79岁老人助餐补贴")
+        old.effective_to = TODAY() - datetime.timedelta(days=1)
+        old.save()
+        SubsidyRule.objects.create(
+            name="60至79岁老人助餐补贴（新）", min_age=60, max_age=79, price_fen=1200,
+            subsidy_fen=800, slots=["lunch", "dinner"], effective_from=TODAY(),
+        )  # fmt: skip
+        before = self.redeem(self.young, served_on=str(TODAY() - datetime.timedelta(days=2)))
+        today = self.redeem(self.young)
+        self.assertEqual((before.json()["subsidy_fen"], today.json()["subsidy_fen"]), (700, 800))
+
+    def test_past_the_monthly_cap_a_meal_is_at_full_price(self):
+        SubsidyRule.objects.filter(name="60至79岁老人助餐补贴").update(monthly_cap=2)
+        day, next_day = str(LAST_MONTH), str(LAST_MONTH + datetime.timedelta(days=1))
+        fen = [
+            self.redeem(self.young, slot=slot, served_on=on).json()["subsidy_fen"]
+            for slot, on in (
+                ("breakfast", day),
+                ("lunch", day),
+                ("dinner", day),
+                ("lunch", next_day),
+            )
+        ]
+        # No rule covers breakfast; lunch and dinner are the two within the cap; then none.
+        self.assertEqual(fen, [0, 700, 700, 0])
+        self.assertEqual(Meal.objects.get(served_on=next_day, slot="lunch").diner_fen, 1200)
+
+    def test_the_diner_is_found_by_id_number_and_by_qr_code(self):
+        number = vault().decrypt(self.old.id_cipher)
+        by_id = self.redeem(self.old, id_number=number.lower())
+        self.assertEqual((by_id.status_code, by_id.json()["method"]), (201, "id"))
+        self.assertEqual(by_id.json()["diner_name"], "钱*福")
+        by_qr = self.redeem(self.old, slot="dinner", qr=f"carepair-meal:{self.old.diner.qr_token}")
+        self.assertEqual((by_qr.status_code, by_qr.json()["method"]), (201, "qr"))
+
+
+class ClaimTests(MealsTestCase):
+    def test_a_second_claim_is_refused_at_any_point_of_the_city(self):
+        self.assertEqual(self.redeem(self.old).status_code, 201)
+        again = self.redeem(self.old, site=self.point_a2)
+        self.assertEqual(again.status_code, 409)
+        self.assertIn("凌云社区助餐点", again.json()["detail"])
+        self.assertEqual(again.json()["meal"]["site_id"], self.point_a.pk)
+        self.assertEqual(Meal.objects.filter(diner__person=self.old).count(), 1)
+
+    def test_bad_redemptions_are_refused_with_a_reason(self):
+        unknown = self.redeem(self.old, card_no="LS0000000000")
+        self.assertEqual(unknown.status_code, 422)
+        self.assertIn("diner", unknown.json()["errors"])
+        closed = self.redeem(self.old, site=self.closed)
+        self.assertEqual(closed.status_code, 422)
+        future = self.redeem(self.old, served_on=str(TODAY() + datetime.timedelta(days=1)))
+        self.assertEqual(future.status_code, 422)
+        self.assertIn("served_on", future.json()["errors"])
+        self.assertFalse(Meal.objects.exists())
+
+    def test_another_countys_point_answers_404_and_its_staff_cannot_use_ours(self):
+        self.assertEqual(self.redeem(self.old, site=self.point_b).status_code, 404)
+        self.assertEqual(self.redeem(self.old, user=self.staff_b).status_code, 404)
+        self.assertEqual(self.redeem(self.old, user=self.county_b_worker).status_code, 404)
+
+    def test_an_offline_upload_keeps_each_record_once_and_reports_conflicts(self):
+        self.redeem(self.young)  # recorded online at lunch
+        body = {"redemptions": [
+            {"site_id": self.point_a.pk, "slot": "lunch", "card_no": self.old.diner.card_no,
+             "client_ref": "p1-001"},
+            {"site_id": self.point_a.pk, "slot": "lunch", "card_no": self.young.diner.card_no,
+             "client_ref": "p1-002"},
+            {"site_id": self.point_a.pk, "slot": "lunch", "card_no": "nobody",
+             "client_ref": "p1-003"},
+        ]}  # fmt: skip
+        first = self.post(self.staff, "/meals/redemptions/batch", body).json()
+        self.assertEqual(
+            [r["status"] for r in first["results"]], ["created", "conflict", "refused"]
+        )
+        again = self.post(self.staff, "/meals/redemptions/batch", body).json()
+        self.assertEqual(again["results"][0]["status"], "duplicate")
+        self.assertEqual(Meal.objects.filter(diner__person=self.old).count(), 1)
+        self.assertTrue(Meal.objects.get(client_ref="p1-001").late)
+
+
+class SettlementTests(MealsTestCase):
+    def test_a_settled_month_equals_its_meals_and_stays_locked(self):
+        for person in (self.hardship, self.old, self.young):
+            self.redeem(person, served_on=str(LAST_MONTH))
+        settlement = services.settle(
+            actor=self.county_a_worker, operator=self.home_a, month=LAST_MONTH
+        )
+        meals = Meal.objects.filter(served_on=LAST_MONTH)
+        self.assertEqual(settlement.meals, 3)
+        self.assertEqual(settlement.subsidy_fen, 1100 + 900 + 700)
+        self.assertEqual(
+            settlement.city_fen + settlement.county_fen + settlement.township_fen,
+            settlement.subsidy_fen,
+        )
+        self.assertEqual(settlement.diner_fen, sum(m.diner_fen for m in meals))
+        late = self.redeem(self.old, slot="dinner", served_on=str(LAST_MONTH))
+        self.assertEqual(late.status_code, 409)
+        with self.assertRaises(services.IllegalTransition):
+            services.settle(actor=self.county_a_worker, operator=self.home_a, month=LAST_MONTH)
+
+    def test_a_correction_of_a_locked_month_is_an_adjustment_in_an_open_one(self):
+        self.redeem(self.old, served_on=str(LAST_MONTH))
+        services.settle(actor=self.county_a_worker, operator=self.home_a, month=LAST_MONTH)
+        meal = Meal.objects.get()
+        adjustment = services.adjust(
+            actor=self.county_a_worker, meal=meal, subsidy_fen=-900, reason="当日未实际就餐"
+        )
+        self.assertEqual(adjustment.month, TODAY().replace(day=1))
+        meal.refresh_from_db()
+        self.assertEqual(meal.subsidy_fen, 900)  # the locked month's meal is as it was
+        current = services.settle(
+            actor=self.county_a_worker, operator=self.home_a, month=TODAY(), lock=False
+        )
+        self.assertEqual(current.adjustments_fen, -900)
+        self.assertEqual(Adjustment.objects.count(), 1)
+
+    def test_a_month_not_over_cannot_be_locked(self):
+        with self.assertRaises(services.ValidationError):
+            services.settle(actor=self.county_a_worker, operator=self.home_a, month=TODAY())
+
+    def test_another_county_cannot_settle_our_operator(self):
+        with self.assertRaises(services.NotAllowed):
+            services.settle(actor=self.county_b_worker, operator=self.home_a, month=LAST_MONTH)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class ConcurrentClaimTests(TransactionTestCase):
+    """Two points submit the same diner's lunch at the same moment: one meal, one 409."""
+
+    def test_two_points_at_once_make_one_meal(self):
+        build_personas(self)
+        make_world(self)
+        card = self.old.diner.card_no
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def claim(point):
+            try:
+                barrier.wait()
+                services.redeem(
+                    actor=self.staff, site=point, slot="lunch", method="card", card_no=card
+                )
+                outcomes.append("meal")
+            except services.AlreadyClaimed:
+                outcomes.append("409")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=claim, args=(p,)) for p in (self.point_a, self.point_a2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(outcomes), ["409", "meal"])
+        self.assertEqual(Meal.objects.filter(diner__person=self.old).count(), 1)
