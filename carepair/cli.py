@@ -1,8 +1,9 @@
 """The `carepair` command: Django's management commands against the configured database.
 
 `carepair demo`, `carepair seed-demo`, `carepair demo-accounts`, `carepair token`,
-`carepair report summary`, `carepair import people`, `carepair db_worker` are CarePair's
-own; everything else (`migrate`, `runserver`, `shell`, ...) is Django's.
+`carepair report summary`, `carepair import people`, `carepair match link`,
+`carepair db_worker` are CarePair's own; everything else (`migrate`, `runserver`, `shell`,
+...) is Django's.
 """
 
 import os

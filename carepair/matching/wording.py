@@ -29,6 +29,7 @@ LEVELS = {
     "fuzzy_pinyin": (gettext_lazy("sounds alike (Sichuan)"), True),
     "truncated": (gettext_lazy("cut short"), True),
     "similar": (gettext_lazy("similar"), True),
+    "one_part": (gettext_lazy("surname or given name the same"), True),
     "near": (gettext_lazy("nearly the same"), True),
     "same_year": (gettext_lazy("same year"), True),
     "same_area": (gettext_lazy("same area"), True),

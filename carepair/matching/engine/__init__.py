@@ -5,15 +5,17 @@
     result = link("registry.parquet", "deaths.csv")   # result.pairs: a pyarrow Table
 """
 
-from .io import COLUMNS, LinkInputError, read_list, write_pairs
-from .link import LinkResult, Settings, link
+from .io import COLUMNS, LinkInputError, check_output, read_list, write_pairs
+from .link import LinkResult, Settings, link, normalise_list
 
 __all__ = [
     "COLUMNS",
     "LinkInputError",
     "LinkResult",
     "Settings",
+    "check_output",
     "link",
+    "normalise_list",
     "read_list",
     "write_pairs",
 ]

@@ -12,7 +12,6 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 COLUMNS = ("record_id", "name", "id_number", "birth_date", "sex", "phone", "address")
-REQUIRED = ("record_id",)
 
 
 class LinkInputError(ValueError):
@@ -35,8 +34,8 @@ def _csv_encoding(path: Path) -> str:
 
 
 def read_list(path: str | os.PathLike) -> pa.Table:
-    """A list as an Arrow table: the standard columns as strings (absent optional ones
-    empty), other columns as they are. Raises LinkInputError for what cannot be read."""
+    """A list as an Arrow table: the standard columns as strings, other columns as they
+    are. Raises LinkInputError for what cannot be read."""
     path = Path(path)
     if not path.is_file():
         raise LinkInputError(f"No such file: {path}")
@@ -50,20 +49,23 @@ def read_list(path: str | os.PathLike) -> pa.Table:
             raise LinkInputError(f"{path}: a list is a .csv or .parquet file, not {suffix!r}.")
     except (pa.ArrowInvalid, OSError) as exc:
         raise LinkInputError(f"{path}: cannot be read: {exc}") from None
+    return prepare(table, str(path))
+
+
+def prepare(table: pa.Table, source: str = "the list") -> pa.Table:
+    """The standard columns checked and made strings; other columns kept as they are."""
+    path = source
     names = [str(n).strip().lstrip("\ufeff") for n in table.column_names]
     table = table.rename_columns(names)
     missing = [c for c in COLUMNS if c not in names]
-    required_missing = [c for c in REQUIRED if c in missing]
-    if required_missing or len(missing) == len(COLUMNS) - 1:
+    if missing:
         raise LinkInputError(
-            f"{path}: missing columns: {', '.join(missing)} "
-            f"(a list has {', '.join(COLUMNS)}; any but record_id may be empty, "
-            f"and at least one besides it must be there). Found: {', '.join(names)}."
+            f"{path}: missing columns: {', '.join(missing)}. A list has the columns "
+            f"{', '.join(COLUMNS)} (any but record_id may be left empty); "
+            f"this one has {', '.join(names) or 'none'}."
         )
     for column in COLUMNS:
-        if column in missing:
-            table = table.append_column(column, pa.nulls(table.num_rows, pa.string()))
-        elif table.schema.field(column).type != pa.string():
+        if table.schema.field(column).type != pa.string():
             index = table.column_names.index(column)
             table = table.set_column(index, column, table.column(column).cast(pa.string()))
     ids = table.column("record_id")
@@ -91,16 +93,22 @@ def _read_csv(path: Path) -> pa.Table:
     )
 
 
+def check_output(path: str | os.PathLike) -> Path:
+    """The pairs' path, refused before any work when it cannot be written."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise LinkInputError(f"{path}: the pairs are written as .csv or .parquet.")
+    if not path.parent.is_dir():
+        raise LinkInputError(f"{path}: no such directory {path.parent}.")
+    return path
+
+
 def write_pairs(table: pa.Table, path: str | os.PathLike) -> None:
     """CSV when the name ends .csv, Parquet when .parquet; written to a temporary file
     beside the target and renamed, so a failed run leaves no half-written pairs."""
-    path = Path(path)
+    path = check_output(path)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise LinkInputError(f"{path}: the pairs are written as .csv or .parquet.")
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise LinkInputError(f"{path}: no such directory {directory}.")
+    directory = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     os.close(fd)
     try:

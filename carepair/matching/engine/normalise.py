@@ -128,11 +128,11 @@ def sex_form(raw: str | None) -> str | None:
 # Administrative levels of a Chinese address, from the largest down. The province, city
 # and county are dropped (lists of one city write them or not); the township and the
 # village or community make the area, compared on their own.
-_PROVINCE = re.compile(r"^(.{2,7}?(省|自治区)|四川|重庆市?|北京市?|上海市?|天津市?)")
-_CITY = re.compile(r"^.{2,5}?(市|地区|自治州|州|盟)(?=.)")
-_COUNTY = re.compile(r"^.{1,6}?((?<![社小园城])区|县|旗|市)(?=.)")
-_TOWN = re.compile(r"^.{1,8}?(镇|乡|街道)")
-_VILLAGE = re.compile(r"^.{1,8}?(社区|村)")
+_PROVINCE = r"(?:.{2,7}?(?:省|自治区)|四川|重庆市?|北京市?|上海市?|天津市?)"
+_CITY = r"(?:.{2,5}?(?:市|地区|自治州|州|盟)(?=.))"
+_COUNTY = r"(?:.{1,6}?(?:(?<![社小园城])区|县|旗|市)(?=.))"
+_PREFIX = re.compile(f"^{_PROVINCE}?{_CITY}?{_COUNTY}?")
+_AREA = re.compile(r"^(.{1,8}?(?:镇|乡|街道))(.{1,8}?(?:社区|村))?")
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _CN_NUMBER = re.compile(r"[零〇一二三四五六七八九十百]+(?=[组社号栋单元楼层室队])")
 _SUFFIXES = (("街道办事处", "街道"), ("街道办", "街道"), ("村民委员会", "村"), ("村委会", "村"),
@@ -160,30 +160,26 @@ def address_forms(raw: str | None) -> dict | None:
 def address_forms_many(raws: list) -> list[dict | None]:
     """ad: the address without province, city and county, punctuation and spaces, with
     Chinese numbers as digits (三组 → 3组); ad_area: its township and village or
-    community, when it names them. Latin addresses are lower-cased words."""
-    texts = simplify_many(["" if r is None else str(r) for r in raws])
-    return [_address(text.strip()) for text in texts]
+    community, when it names them. Latin addresses are lower-cased words.
 
-
-def _address(text: str) -> dict | None:
-    if not text:
-        return None
-    if not has_han(text):
-        words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
-        return {"ad": " ".join(words), "ad_area": None} if words else None
-    text = text.translate(_ADDRESS_DROP)
+    What does not depend on an address's beginning (punctuation, suffixes, numbers) is
+    done once on all the Chinese addresses joined; each then takes two regex matches."""
+    texts = [t.strip() for t in simplify_many(["" if r is None else str(r) for r in raws])]
+    out: list[dict | None] = [None] * len(texts)
+    han = [i for i, t in enumerate(texts) if t and has_han(t)]
+    joined = "\n".join(texts[i] for i in han).translate(_ADDRESS_DROP)
     for long, short in _SUFFIXES:
-        text = text.replace(long, short)
-    text = _CN_NUMBER.sub(_cn_number, text)
-    for level in (_PROVINCE, _CITY, _COUNTY):
-        text = level.sub("", text, count=1)
-    area = ""
-    town = _TOWN.match(text)
-    if town:
-        area = town.group(0)
-        village = _VILLAGE.match(text[town.end() :])
-        if village:
-            area += village.group(0)
-    if not text:
-        return None
-    return {"ad": text, "ad_area": area or None}
+        joined = joined.replace(long, short)
+    joined = _CN_NUMBER.sub(_cn_number, joined)
+    for i, text in zip(han, joined.split("\n") if han else [], strict=True):
+        text = text[_PREFIX.match(text).end() :]
+        if not text:
+            continue
+        area = _AREA.match(text)
+        out[i] = {"ad": text, "ad_area": "".join(p for p in area.groups() if p) if area else None}
+    for i, text in enumerate(texts):
+        if text and out[i] is None and not has_han(text):
+            words = "".join(ch if ch.isalnum() else " " for ch in text.lower()).split()
+            if words:
+                out[i] = {"ad": " ".join(words), "ad_area": None}
+    return out

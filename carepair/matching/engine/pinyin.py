@@ -69,6 +69,8 @@ def simplify(text: str) -> str:
 def simplify_many(texts: list[str]) -> list[str]:
     """simplify() of many strings in one call of each converter (OpenCC's per-call cost
     is most of the work on short strings like names)."""
+    if not texts:
+        return []
     joined = "\n".join(t.replace("\n", " ") for t in texts)
     joined = unicodedata.normalize("NFKC", joined)
     if has_han(joined):

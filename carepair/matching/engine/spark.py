@@ -34,6 +34,8 @@ def session():
 
 
 class SparkBackend:
+    div = "div"  # integer division
+
     def __init__(self):
         self.spark = session()
         self._cached: list = []
@@ -52,6 +54,9 @@ class SparkBackend:
         frame = self.spark.sql(query).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         self._cached.append(name)
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
 
     def arrow(self, query: str) -> pa.Table:
         return self.spark.sql(query).toArrow()

@@ -4,34 +4,56 @@ engines run the same rules. Tables: lraw/rraw (the lists as read, with a row num
 the look-ups of names, dates, sexes and addresses (one row per distinct written value),
 then l/r (normalised), and the pair tables of each step."""
 
+import re
+
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 CHECK = "10X98765432"
 
 
-def _check_sum(expr: str) -> str:
-    """The MOD 11-2 weighted sum of the first 17 digits of expr; NULL if one is not a
-    digit."""
+def _check_sum(number: str, div: str) -> str:
+    """The MOD 11-2 weighted sum of the 17 digits of the integer `number`, digit by digit
+    with integer arithmetic (a substring and a cast per digit cost ten times more)."""
     return " + ".join(
-        f"try_cast(substr({expr}, {i + 1}, 1) AS INT) * {w}" for i, w in enumerate(WEIGHTS)
+        f"(({number} {div} {10 ** (16 - i)}) % 10) * {w}" for i, w in enumerate(WEIGHTS)
     )
+
+
+def _civil_days(y: str, m: str, d: str, div: str) -> str:
+    """Days since 1970-01-01 of a year, month and day, in integers only (H. Hinnant's
+    days_from_civil), so both engines agree without their own date functions."""
+    ya = f"({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)"
+    era = f"({ya} {div} 400)"
+    yoe = f"({ya} - {era} * 400)"
+    doy = f"((153 * (({m} + 9) % 12) + 2) {div} 5 + {d} - 1)"
+    doe = f"({yoe} * 365 + {yoe} {div} 4 - {yoe} {div} 100 + {doy})"
+    return f"({era} * 146097 + {doe} - 719468)"
 
 
 FULL_WIDTH_FROM = "０１２３４５６７８９ｘＸx \t\u3000-－"
 FULL_WIDTH_TO = "0123456789XXX"
+PHONE_FROM = "０１２３４５６７８９ +-－()（）\t"
+PHONE_TO = "0123456789"
 
 
-def normalised(side: str) -> str:
-    """One normalised row per record of side ('l' or 'r')."""
+def normalised(side: str, div: str = "//") -> str:
+    """One normalised row per record of side ('l' or 'r'). `div` is the engine's integer
+    division (DuckDB //, Spark div). Most IDs and phones are already plain ASCII digits:
+    only the others pay for translating full-width digits and dropping separators."""
     return f"""
 WITH s1 AS (
   SELECT rn, record_id, name, birth_date, sex, address,
-    CASE WHEN idn0 = '' THEN NULL ELSE idn0 END AS idn0,
-    CASE WHEN ph0 = '' THEN NULL ELSE ph0 END AS ph0
-  FROM (
-    SELECT *, upper(translate(id_number, '{FULL_WIDTH_FROM}', '{FULL_WIDTH_TO}')) AS idn0,
-      translate(phone, '０１２３４５６７８９ +-－()（）\t', '0123456789') AS ph0
-    FROM {side}raw
-  ) t
+    CASE WHEN id_number IS NULL OR id_number = '' THEN NULL
+      WHEN length(id_number) IN (15, 18)
+        AND try_cast(substr(id_number, 1, 15) AS BIGINT) >= 100000000000000
+        THEN substr(id_number, 1, 15) || upper(substr(id_number, 16))
+      ELSE nullif(upper(translate(id_number, '{FULL_WIDTH_FROM}', '{FULL_WIDTH_TO}')), '')
+    END AS idn0,
+    CASE WHEN phone IS NULL OR phone = '' THEN NULL
+      WHEN substr(phone, 1, 1) BETWEEN '0' AND '9' AND try_cast(phone AS BIGINT) IS NOT NULL
+        THEN phone
+      ELSE nullif(translate(phone, '{PHONE_FROM}', '{PHONE_TO}'), '')
+    END AS ph0
+  FROM {side}raw
 ), s2 AS (
   SELECT *,
     CASE WHEN length(idn0) = 15 THEN substr(idn0, 1, 6) || '19' || substr(idn0, 7, 9)
@@ -42,52 +64,48 @@ WITH s1 AS (
          ELSE ph0 END AS ph1
   FROM s1
 ), s3 AS (
-  SELECT *, {_check_sum("id17")} AS idsum FROM s2
+  SELECT *, CASE WHEN substr(id17, 1, 1) BETWEEN '0' AND '9'
+    THEN try_cast(id17 AS BIGINT) END AS id17n FROM s2
 ), s4 AS (
-  SELECT *,
-    substr('{CHECK}', idsum % 11 + 1, 1) AS idexp,
-    try_cast(substr(id17, 7, 4) AS INT) AS idy,
-    try_cast(substr(id17, 11, 2) AS INT) AS idm,
-    try_cast(substr(id17, 13, 2) AS INT) AS idd
+  SELECT *, {_check_sum("id17n", div)} AS idsum,
+    CAST((id17n {div} 10000000) % 10000 AS INT) AS idy,
+    CAST((id17n {div} 100000) % 100 AS INT) AS idm,
+    CAST((id17n {div} 1000) % 100 AS INT) AS idd
   FROM s3
 ), s5 AS (
+  SELECT *, substr('{CHECK}', idsum % 11 + 1, 1) AS idexp FROM s4
+), s6 AS (
   SELECT *,
     CASE WHEN length(idn0) = 15 AND idsum IS NOT NULL THEN id17 || idexp ELSE idn0 END AS idn,
     COALESCE(idsum IS NOT NULL AND (length(idn0) = 15 OR idc = idexp)
       AND idy BETWEEN 1880 AND 2100 AND idm BETWEEN 1 AND 12 AND idd BETWEEN 1 AND 31, FALSE)
       AS idv
-  FROM s4
-), s6 AS (
-  SELECT *, CASE WHEN idv THEN substr(idn, 7, 8) END AS idbs FROM s5
+  FROM s5
 )
-SELECT s5.rn, s5.record_id AS rid,
-  n.nm, n.sur, n.giv, n.py, n.py_giv, n.fz, n.fz_sur, n.fz_giv,
-  COALESCE(d.bs, di.bs) AS bs, COALESCE(d.byr, di.byr) AS byr, COALESCE(d.bmo, di.bmo) AS bmo,
-  COALESCE(d.bda, di.bda) AS bda, COALESCE(d.bd, di.bd) AS bd,
-  CASE WHEN d.bs IS NOT NULL THEN 1 WHEN di.bs IS NOT NULL THEN 0 END AS bsrc,
-  COALESCE(x.sx, CASE WHEN s5.idv THEN
-    CASE WHEN try_cast(substr(s5.idn, 17, 1) AS INT) % 2 = 1 THEN 'M' ELSE 'F' END END) AS sx,
-  s5.idn, s5.idv, s5.id17, s5.idc, s5.idsum, length(s5.idn0) AS idlen,
-  CASE WHEN try_cast(s5.ph1 AS BIGINT) IS NOT NULL AND length(s5.ph1) BETWEEN 7 AND 12
-       AND substr(s5.ph1, 1, 1) <> '+' THEN s5.ph1 END AS ph,
+SELECT s.rn,
+  n.nm, n.py, n.fz, n.fz_sur, n.fz_giv,
+  CASE WHEN d.bs IS NOT NULL THEN d.bs WHEN s.idv THEN substr(s.idn, 7, 8) END AS bs,
+  CASE WHEN d.bs IS NOT NULL THEN d.byr WHEN s.idv THEN s.idy END AS byr,
+  CASE WHEN d.bs IS NOT NULL THEN d.bmo WHEN s.idv THEN s.idm END AS bmo,
+  CASE WHEN d.bs IS NOT NULL THEN d.bda WHEN s.idv THEN s.idd END AS bda,
+  CASE WHEN d.bs IS NOT NULL THEN d.bd
+       WHEN s.idv THEN {_civil_days("s.idy", "s.idm", "s.idd", div)} END AS bd,
+  CASE WHEN d.bs IS NOT NULL THEN 1 WHEN s.idv THEN 0 END AS bsrc,
+  COALESCE(x.sx, CASE WHEN s.idv THEN
+    CASE WHEN (s.id17n % 2) = 1 THEN 'M' ELSE 'F' END END) AS sx,
+  s.idn, s.idv, s.id17, s.idc, s.idsum, length(s.idn0) AS idlen,
+  CASE WHEN length(s.ph1) BETWEEN 7 AND 12 AND substr(s.ph1, 1, 1) BETWEEN '0' AND '9'
+       AND try_cast(s.ph1 AS BIGINT) IS NOT NULL THEN s.ph1 END AS ph,
   a.ad, a.ad_area
-FROM s6 s5
-LEFT JOIN names n ON n.raw = s5.name
-LEFT JOIN dates d ON d.raw = s5.birth_date
-LEFT JOIN dates di ON di.raw = s5.idbs
-LEFT JOIN sexes x ON x.raw = s5.sex
-LEFT JOIN addresses a ON a.raw = s5.address
+FROM s6 s
+LEFT JOIN names n ON n.raw = s.name
+LEFT JOIN dates d ON d.raw = s.birth_date
+LEFT JOIN sexes x ON x.raw = s.sex
+LEFT JOIN addresses a ON a.raw = s.address
 """
 
 
-def distinct_values(column: str, *, id_dates: bool = False) -> str:
-    if id_dates:
-        # Birth dates inside ID numbers, for records that give no birth date of their own.
-        expr = f"substr(upper(translate(id_number, '{FULL_WIDTH_FROM}', '{FULL_WIDTH_TO}')), 7, 8)"
-        return (
-            f"SELECT DISTINCT {expr} AS raw FROM lraw WHERE length(id_number) >= 15 "
-            f"UNION SELECT DISTINCT {expr} AS raw FROM rraw WHERE length(id_number) >= 15"
-        )
+def distinct_values(column: str) -> str:
     return (
         f"SELECT DISTINCT {column} AS raw FROM lraw WHERE {column} IS NOT NULL "
         f"UNION SELECT DISTINCT {column} AS raw FROM rraw WHERE {column} IS NOT NULL"
@@ -154,12 +172,14 @@ BLOCKING_RULES = {
     "phone": ("l_phone", "l.ph = r.ph"),
     "address": ("l_address", "l.ad = r.ad"),
     "id": "l.idn = r.idn",
-    "birth_initial": "l.bs = r.bs AND substr(l.fz, 1, 1) = substr(r.fz, 1, 1)",
+    "birth_initial": "l.bs = r.bs AND substr(l.fz, 1, 2) = substr(r.fz, 1, 2)",
     # IDs with a slip: all but the last four characters alike (for a resident ID, the
-    # region and birth date), or the last four alike in the same birth year.
+    # region and birth date), or the last four alike in the same birth year. Two valid
+    # resident IDs that differ are two people's (or a relative's): not a slip.
     "id_start": "length(l.idn) >= 7 AND substr(l.idn, 1, length(l.idn) - 4) "
-    "= substr(r.idn, 1, length(r.idn) - 4)",
-    "id_end": "length(l.idn) >= 7 AND right(l.idn, 4) = right(r.idn, 4) AND l.byr = r.byr",
+    "= substr(r.idn, 1, length(r.idn) - 4) AND NOT (l.idv AND r.idv)",
+    "id_end": "length(l.idn) >= 7 AND right(l.idn, 4) = right(r.idn, 4) AND l.byr = r.byr "
+    "AND NOT (l.idv AND r.idv)",
 }
 
 
@@ -184,12 +204,16 @@ DISTANCES = {
     "d_nm": _lev("l.nm", "r.nm", 1),
     "d_fz": _lev("l.fz", "r.fz", 2),
     "d_bs": _lev("l.bs", "r.bs", 0),
-    "d_id": _lev("l.idn", "r.idn", 2),
+    # An ID with a slip or two keeps its first ten or its last eight characters alike.
+    "d_id": "CASE WHEN l.idn IS NULL OR r.idn IS NULL THEN NULL WHEN l.idn = r.idn THEN 0 "
+    "WHEN abs(length(l.idn) - length(r.idn)) > 2 OR (length(l.idn) >= 15 "
+    "AND substr(l.idn, 1, 10) <> substr(r.idn, 1, 10) AND right(l.idn, 8) <> right(r.idn, 8)) "
+    "THEN 99 ELSE levenshtein(l.idn, r.idn) END",
     "d_ph": _lev("l.ph", "r.ph", 1),
     # Addresses are long and the edit distance costs their lengths' product: it is worked
     # out only for addresses that begin or end alike (a few slips leave one end intact).
     "d_ad": "CASE WHEN l.ad IS NULL OR r.ad IS NULL THEN NULL WHEN l.ad = r.ad THEN 0 "
-    "WHEN substr(l.ad, 1, 3) <> substr(r.ad, 1, 3) AND right(l.ad, 3) <> right(r.ad, 3) "
+    "WHEN substr(l.ad, 1, 4) <> substr(r.ad, 1, 4) AND right(l.ad, 4) <> right(r.ad, 4) "
     "THEN 99 ELSE levenshtein(l.ad, r.ad) END",
 }
 
@@ -197,27 +221,33 @@ DISTANCES = {
 # evidence either way).
 LEVELS = {
     "name": """CASE WHEN l.nm IS NULL OR r.nm IS NULL THEN -1
-  WHEN l.nm = r.nm THEN 5
-  WHEN l.py = r.py THEN 4
-  WHEN l.fz = r.fz THEN 3
+  WHEN l.nm = r.nm THEN 6
+  WHEN l.py = r.py THEN 5
+  WHEN l.fz = r.fz THEN 4
   WHEN least(length(l.nm), length(r.nm)) >= 2 AND (substr(l.nm, 1, length(r.nm)) = r.nm
-       OR substr(r.nm, 1, length(l.nm)) = l.nm) THEN 2
-  WHEN l.fz_sur = r.fz_sur AND d_fz <= 2 THEN 1
-  WHEN d_nm <= 1 AND length(l.nm) >= 3 THEN 1
-  WHEN d_fz <= 2 AND least(length(l.fz), length(r.fz)) >= 6 THEN 1
+       OR substr(r.nm, 1, length(l.nm)) = l.nm) THEN 3
+  WHEN l.fz_sur = r.fz_sur AND d_fz <= 2 THEN 2
+  WHEN d_nm <= 1 AND length(l.nm) >= 3 THEN 2
+  WHEN d_fz <= 2 AND least(length(l.fz), length(r.fz)) >= 6 THEN 2
+  WHEN l.fz_giv = r.fz_giv OR l.fz_sur = r.fz_sur OR l.fz_sur = r.fz_giv OR l.fz_giv = r.fz_sur
+    THEN 1
   ELSE 0 END""",
     "birth": """CASE WHEN l.bs IS NULL OR r.bs IS NULL THEN -1
+  WHEN l.idn = r.idn AND (l.bsrc = 0 OR r.bsrc = 0) THEN -1
   WHEN l.bs = r.bs THEN 3
   WHEN abs(l.bd - r.bd) = 1 OR (l.byr = r.byr AND l.bmo = r.bda AND l.bda = r.bmo)
        OR d_bs = 1 THEN 2
   WHEN l.byr = r.byr THEN 1
   ELSE 0 END""",
     "sex": """CASE WHEN l.sx IS NULL OR r.sx IS NULL THEN -1
+  WHEN l.idn = r.idn AND (l.bsrc = 0 OR r.bsrc = 0) THEN -1
   WHEN l.sx = r.sx THEN 1 ELSE 0 END""",
+    # Two valid resident IDs a digit or two apart are neighbours in a birth date's
+    # sequence, not one ID with a slip (a slip fails the check ten times in eleven).
     "id": """CASE WHEN l.idn IS NULL OR r.idn IS NULL OR (l.idv AND r.idv AND l.idn = r.idn)
     THEN -1
   WHEN l.idn = r.idn THEN 3
-  WHEN length(l.idn) >= 6 AND d_id <= 2 THEN 2
+  WHEN length(l.idn) >= 6 AND d_id <= 2 AND NOT (l.idv AND r.idv) THEN 2
   ELSE 0 END""",
     "phone": """CASE WHEN l.ph IS NULL OR r.ph IS NULL THEN -1
   WHEN l.ph = r.ph THEN 2
@@ -231,8 +261,8 @@ LEVELS = {
 }
 
 LEVEL_NAMES = {
-    "name": {5: "exact", 4: "same_pinyin", 3: "fuzzy_pinyin", 2: "truncated", 1: "similar",
-             0: "different"},
+    "name": {6: "exact", 5: "same_pinyin", 4: "fuzzy_pinyin", 3: "truncated", 2: "similar",
+             1: "one_part", 0: "different"},
     "birth": {3: "exact", 2: "near", 1: "same_year", 0: "different"},
     "sex": {1: "same", 0: "different"},
     "id": {3: "exact", 2: "near", 0: "different"},
@@ -241,16 +271,28 @@ LEVEL_NAMES = {
 }  # fmt: skip
 
 
-def compared(pairs: str, extra: str = "") -> str:
-    """Levels of every field for each pair of the table `pairs` (lrn, rrn, ...)."""
+COMPARED_COLUMNS = ("nm", "py", "fz", "fz_sur", "fz_giv", "bs", "bd", "byr", "bmo", "bda",
+                    "bsrc", "sx", "idn", "idv", "ph", "ad", "ad_area")  # fmt: skip
+
+
+def _flat(expr: str) -> str:
+    """l.x → l_x: the levels read the columns the inner query took from each side."""
+    return re.sub(r"\b([lr])\.(\w+)", r"\1_\2", expr)
+
+
+def compared(pairs: str, carry: tuple[str, ...] = ()) -> str:
+    """Levels of every field for each pair of the table `pairs` (lrn, rrn, and the columns
+    `carry`): one join to each side, the edit distances beside, then the levels over
+    those columns."""
+    sides = ", ".join(f"{t}.{c} AS {t}_{c}" for t in "lr" for c in COMPARED_COLUMNS)
     distances = ",\n    ".join(f"{sql} AS {name}" for name, sql in DISTANCES.items())
-    levels = ",\n  ".join(f"{sql} AS {field}_lvl" for field, sql in LEVELS.items())
+    levels = ",\n  ".join(f"{_flat(sql)} AS {field}_lvl" for field, sql in LEVELS.items())
+    kept = "".join(f"p.{c}, " for c in carry)
     return f"""
-SELECT p.*, l.nm AS l_nm, l.bsrc AS l_bsrc, r.bsrc AS r_bsrc,
-  {levels}
-FROM (SELECT p.*, {distances}
-      FROM {pairs} p JOIN l ON l.rn = p.lrn JOIN r ON r.rn = p.rrn) p
-JOIN l ON l.rn = p.lrn JOIN r ON r.rn = p.rrn {extra}
+SELECT p.lrn, p.rrn, {kept}p.l_nm, p.l_bsrc, p.r_bsrc, {levels}
+FROM (SELECT p.*, {sides},
+    {distances}
+  FROM {pairs} p JOIN l ON l.rn = p.lrn JOIN r ON r.rn = p.rrn) p
 """
 
 
@@ -264,6 +306,16 @@ def evidence() -> str:
 
 
 SHARED_VALUE_LIMIT = 20
+
+# How often two different people at one address share a phone (a household's landline or
+# a child's mobile): agreement on the phone after agreement on the address is worth that
+# much less than between strangers.
+PHONE_AT_ADDRESS = """
+SELECT count(*) AS pairs, CAST(sum(CASE WHEN la.ph = lb.ph THEN 1 ELSE 0 END) AS BIGINT) AS same
+FROM l_address a JOIN l_address b ON a.ad = b.ad AND a.rn < b.rn
+JOIN l la ON la.rn = a.rn JOIN l lb ON lb.rn = b.rn
+WHERE la.ph IS NOT NULL AND lb.ph IS NOT NULL
+"""
 
 SHARED_OK = """
 SELECT l.rn, l.{col} FROM l JOIN (

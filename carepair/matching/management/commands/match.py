@@ -12,7 +12,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carepair.matching.engine import LinkInputError, Settings, link, write_pairs
+from carepair.matching.engine import LinkInputError, Settings, check_output, link, write_pairs
 
 
 class Command(BaseCommand):
@@ -48,6 +48,7 @@ class Command(BaseCommand):
         )
         progress = None if options["quiet"] else (lambda line: print(line, file=sys.stderr))
         try:
+            check_output(options["out"])
             result = link(
                 options["left"],
                 options["right"],
