@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format lock vendor messages clean bench-dashboard bench-import bench-redemption bench-planner
+.PHONY: demo test lint format lock vendor messages clean bench-dashboard bench-import bench-redemption bench-planner bench-matching
 
 demo: $(VENV)/.runtime
 	$(BIN)/carepair demo
@@ -63,6 +63,9 @@ bench-redemption: $(VENV)/.dev
 
 bench-planner: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.planner $(BENCH_ARGS)
+
+bench-matching: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.matching $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data test-artifacts

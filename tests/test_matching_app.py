@@ -139,6 +139,29 @@ class ListTests(MatchingTestCase):
         data_list.refresh_from_db()
         self.assertFalse(data_list.ready)
 
+    def test_a_month_column_takes_a_month(self):
+        data_list = self.upload(
+            ListKind.BENEFIT_ROLL,
+            [["姓名", "发放起始月"], ["张三", "2026-11"], ["李四", "2026年3月"]],
+        )
+        paid = [r["paid_from"] for r in services.list_table(data_list).to_pylist()]
+        self.assertEqual(paid, ["2026-11-01", "2026-03-01"])
+
+    def test_a_list_never_mapped_can_be_deleted_and_one_in_use_cannot(self):
+        draft = services.list_upload(
+            actor=self.officer,
+            upload=csv_file("d.csv", [["编号", "死亡日期"], ["1", "2024-03-05"]]),
+            name="d",
+            kind=ListKind.DEATHS,
+        )
+        ready = self.upload(ListKind.DEATHS, [["姓名", "死亡日期"], ["张三", "2024-03-05"]])
+        self.login(self.officer_b)
+        self.assertEqual(self.client.post(f"/matching/lists/{draft.pk}/delete/").status_code, 404)
+        self.login(self.officer)
+        self.assertEqual(self.client.post(f"/matching/lists/{ready.pk}/delete/").status_code, 404)
+        self.assertRedirects(self.client.post(f"/matching/lists/{draft.pk}/delete/"), "/matching/")
+        self.assertEqual(list(DataList.objects.all()), [ready])
+
     def test_a_list_without_name_or_id_number_is_refused(self):
         data_list = services.list_upload(
             actor=self.officer,
@@ -228,6 +251,25 @@ class RunTests(MatchingTestCase):
         self.assertEqual((status["stage"], status["seconds"]), ("linking", 42))
         self.assertEqual(status["stage_label"], "比对中（第 3 步）")
         self.assertContains(self.client.get(f"/matching/runs/{run.pk}/"), "<progress")
+
+    def test_a_confirmed_finding_is_not_raised_again_on_the_next_run(self):
+        deaths, roll = self.deaths_and_roll()
+        finding = self.compare("deceased_still_paid", [deaths, roll]).found.get()
+        services.finding_settle(
+            actor=self.township_worker, finding=finding, status="confirmed", action="other"
+        )
+        again = self.compare("deceased_still_paid", [deaths, roll])
+        self.assertEqual((again.findings, again.counts["confirmed_before"]), (0, 1))
+
+    def test_the_finding_shows_the_address_and_the_record_it_was_linked_to(self):
+        finding = self.compare("deceased_still_paid", list(self.deaths_and_roll())).found.get()
+        self.login(self.township_worker)
+        page = self.client.get(f"/matching/findings/{finding.pk}/")
+        self.assertContains(page, "凌云社区")  # the roll's address, and the death list's
+        self.assertEqual(finding.facts["other"]["name"], "刘桂芳")
+        listed = self.client.get(f"/matching/findings/?run={finding.run_id}&status=")
+        self.assertContains(listed, "刘桂芳")
+        self.assertNotContains(self.client.get("/matching/findings/?run=999999&status="), "刘桂芳")
 
     def test_a_run_needs_the_lists_its_scenario_compares(self):
         deaths, _roll = self.deaths_and_roll()

@@ -132,7 +132,8 @@ def test_it_finds_children_whose_parents_are_both_away_and_not_in_the_archive():
 def test_it_finds_benefit_recipients_with_a_vehicle():
     vehicles = table([{"record_id": "v1", "name": "赵四", "id_number": C, "plate": "川L12345"}])
     result = found("benefit_with_assets", {"benefit_roll": ROLL, "vehicles": vehicles})
-    assert [(f["record_id"], f["facts"]) for f in result] == [("r3", {"plate": "川L12345"})]
+    assert [(f["record_id"], f["facts"]["plate"]) for f in result] == [("r3", "川L12345")]
+    assert result[0]["facts"]["other"]["name"] == "赵四"
 
 
 def test_a_findings_identity_is_the_same_from_run_to_run():

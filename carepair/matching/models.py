@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
@@ -109,9 +110,9 @@ class Run(models.Model):
     lists, how many findings, and how they were settled."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        QUEUED = "queued", pgettext_lazy("comparison run", "Waiting")
+        RUNNING = "running", pgettext_lazy("comparison run", "Running")
+        DONE = "done", pgettext_lazy("comparison run", "Done")
         FAILED = "failed", _("Failed: no findings written")
 
     class Stage(models.TextChoices):
@@ -157,6 +158,12 @@ class Run(models.Model):
 
     def progress(self) -> dict:
         """The running comparison's stage, in words, and its seconds so far."""
+        if self.state == self.State.QUEUED:
+            return {
+                "stage": "queued",
+                "stage_label": str(_("Waiting for the worker")),
+                "seconds": 0,
+            }
         if self.state != self.State.RUNNING:
             return {"stage": "", "stage_label": "", "seconds": 0}
         stage, seconds = cache.get(self.progress_key()) or (self.Stage.READING, 0)
@@ -210,6 +217,7 @@ class Finding(models.Model):
     )
     name = models.CharField(_("name"), max_length=64)
     id_masked = models.CharField(_("ID number"), max_length=18, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
     source = models.ForeignKey(
         DataList, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("list")
     )
@@ -234,6 +242,7 @@ class Finding(models.Model):
         verbose_name=_("checked by"),
     )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    visit_on = models.DateField(_("visit scheduled on"), null=True, blank=True)
 
     objects = FindingQuerySet.as_manager()
 

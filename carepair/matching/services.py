@@ -34,6 +34,19 @@ logger = logging.getLogger(__name__)
 
 ENGINE_COLUMNS = ("record_id", "name", "id_number", "birth_date", "sex", "phone", "address")
 DATE_COLUMNS = ("birth_date", "death_date", "paid_from", "admitted_on", "discharged_on")
+MONTH_COLUMNS = ("paid_from",)  # a month (2026-11, 2026年11月) stands for its first day
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))\s*$")
+
+
+def _month(text: str) -> str | None:
+    """2026-11, 2026/11, 2026年11月 or 202611 as the first day of that month."""
+    match = _MONTH.match(text)
+    if not match:
+        return None
+    month = int(match[2] or match[3])
+    return f"{match[1]}-{month:02d}-01" if 1 <= month <= 12 else None
+
+
 # What a column is often called in a department's spreadsheet.
 ALIASES = {
     "record_id": ("编号", "序号", "记录号", "record_id", "id"),
@@ -193,7 +206,9 @@ def list_map(*, actor, data_list: DataList, mapping: dict[str, str]) -> DataList
                 value = str(n)  # the row number, as the file shows it
             if value and column in DATE_COLUMNS:
                 try:
-                    value = parse_date(value).isoformat()
+                    value = (_month(value) if column in MONTH_COLUMNS else None) or parse_date(
+                        value
+                    ).isoformat()
                 except (Unreadable, AttributeError):
                     problems.append((n, mapping[column], value))
             out[column].append(value or None)
@@ -220,6 +235,17 @@ def list_map(*, actor, data_list: DataList, mapping: dict[str, str]) -> DataList
         data_list.save()
     data_list.file.storage.delete(old)
     return data_list
+
+
+def list_discard(*, actor, data_list: DataList) -> None:
+    """Drop a list never mapped: its row and its uploaded file."""
+    may_compare(actor)
+    if data_list.ready:
+        raise ValidationError(_("A list in use is kept with the runs that used it."))
+    name = data_list.file.name
+    data_list.delete()
+    if name:
+        data_list.file.storage.delete(name)
 
 
 def list_table(data_list: DataList) -> pa.Table:
@@ -384,11 +410,15 @@ def _write_findings(run: Run, found: list[dict], roles: dict[str, DataList]) -> 
     keys = vault()
     scope = scope_of(run.started_by)
     digests = {keys.digest(f["identity"]): f for f in found}
-    settled = dict(
-        Finding.objects.filter(identity__in=list(digests))
-        .exclude(status=Finding.Status.CONFIRMED)
-        .values_list("identity", "status")
-    )
+    # What became of the same finding in earlier runs: dismissed (not raised again),
+    # confirmed (acted on: not raised again either), or still open (not doubled).
+    rank = {Finding.Status.DISMISSED: 0, Finding.Status.CONFIRMED: 1, Finding.Status.OPEN: 2}
+    settled: dict[str, str] = {}
+    for identity, status in Finding.objects.filter(identity__in=list(digests)).values_list(
+        "identity", "status"
+    ):
+        if identity not in settled or rank[status] < rank[settled[identity]]:
+            settled[identity] = status
     numbers = {d: _number(f["id_number"]) for d, f in digests.items()}
     people = dict(
         Person.objects.visible_to(run.started_by)
@@ -403,15 +433,23 @@ def _write_findings(run: Run, found: list[dict], roles: dict[str, DataList]) -> 
     person_regions = dict(
         Person.objects.filter(pk__in=people.values()).values_list("pk", "region_id")
     )
-    counts = {"found": len(found), "new": 0, "still_open": 0, "dismissed_before": 0}
+    counts = {
+        "found": len(found),
+        "new": 0,
+        "still_open": 0,
+        "confirmed_before": 0,
+        "dismissed_before": 0,
+    }
+    before_key = {
+        Finding.Status.DISMISSED: "dismissed_before",
+        Finding.Status.CONFIRMED: "confirmed_before",
+        Finding.Status.OPEN: "still_open",
+    }
     rows = []
     for digest, f in digests.items():
         before = settled.get(digest)
-        if before == Finding.Status.DISMISSED:
-            counts["dismissed_before"] += 1
-            continue
-        if before == Finding.Status.OPEN:
-            counts["still_open"] += 1
+        if before is not None:
+            counts[before_key[before]] += 1
             continue
         number = numbers[digest]
         person = people.get(keys.digest(number)) if number else None
@@ -426,6 +464,7 @@ def _write_findings(run: Run, found: list[dict], roles: dict[str, DataList]) -> 
                 region_id=code,
                 person_id=person,
                 name=(f["name"] or "")[:64],
+                address=(f.get("address") or "")[:200],
                 id_masked=idnumber.mask(number) if number else _masked(f["id_number"]),
                 source=roles.get(f["role"]),
                 record_id=str(f["record_id"])[:64],
@@ -480,7 +519,7 @@ def finding_settle(
         action = ""
     elif status == Finding.Status.CONFIRMED:
         if action not in Action.values:
-            raise ValidationError({"action": _("Say what was done.")})
+            raise ValidationError({"action": _("Choose what was done about it.")})
         _act(actor, finding, action, visit_on)
     else:
         raise ValidationError({"status": _("Confirm or dismiss.")})
@@ -512,3 +551,4 @@ def _act(actor, finding: Finding, action: str, visit_on) -> None:
         person.next_visit_on = visit_on
         person._history_user = actor
         person.save(update_fields=["next_visit_on"])
+        finding.visit_on = visit_on

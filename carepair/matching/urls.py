@@ -7,6 +7,7 @@ app_name = "matching"
 urlpatterns = [
     path("", views.index, name="index"),
     path("lists/<int:pk>/columns/", views.columns, name="columns"),
+    path("lists/<int:pk>/delete/", views.list_delete, name="list_delete"),
     path("runs/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status.json", views.run_status, name="run_status"),

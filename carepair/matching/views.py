@@ -3,9 +3,11 @@ columns and runs a scenario; a township worker checks the findings sent to the t
 and settles each. Every record is reached through its model's `visible_to(user)`."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +18,7 @@ from carepair.lib.scoping import visible_or_404
 from carepair.matching import services
 from carepair.matching.engine import scenarios
 from carepair.matching.models import Action, DataList, Finding, ListKind, Run, Scenario
+from carepair.regions.models import Level, in_region
 
 
 def _may(request, perm: str) -> None:
@@ -159,22 +162,25 @@ def run_start(request):
 
 @login_required
 def run_detail(request, pk: int):
+    """A run: what it compared, what it found, and the townships its findings went to."""
     _may(request, Perm.RUN_COMPARISON)
     run = visible_or_404(Run, request.user, pk=pk)
-    by_region = {}
-    for f in run.found.select_related("region"):
-        row = by_region.setdefault(
-            f.region_id, {"region": f.region, "open": 0, "confirmed": 0, "dismissed": 0}
+    townships: dict[str, dict] = {}
+    for f in run.found.select_related("region__parent__parent"):
+        township = f.region.parent if f.region.level == Level.VILLAGE else f.region
+        row = townships.setdefault(
+            township.code,
+            {"township": township, "open": 0, "confirmed": 0, "dismissed": 0, "villages": set()},
         )
         row[f.status] += 1
+        row["villages"].add(f.region.name)
+    rows = sorted(townships.values(), key=lambda r: r["township"].code)
+    for row in rows:
+        row["villages"] = "、".join(sorted(row["villages"]))
     return render(
         request,
         "matching/run.html",
-        {
-            "run": run,
-            "lists": run.lists.all(),
-            "by_region": sorted(by_region.values(), key=lambda r: r["region"].code),
-        },
+        {"run": run, "lists": run.lists.all(), "townships": rows},
     )
 
 
@@ -199,12 +205,18 @@ def run_status(request, pk: int):
 def finding_list(request):
     _may(request, Perm.CHECK_FINDINGS)
     status = request.GET.get("status", Finding.Status.OPEN)
-    findings = Finding.objects.visible_to(request.user).select_related("region", "run")
+    findings = Finding.objects.visible_to(request.user).select_related("region__parent", "run")
     if status in Finding.Status.values:
         findings = findings.filter(status=status)
     scenario = request.GET.get("scenario", "")
     if scenario in Scenario.values:
         findings = findings.filter(scenario=scenario)
+    run = request.GET.get("run", "")
+    if run.isdigit():
+        findings = findings.filter(run_id=int(run))
+    region = request.GET.get("region", "")
+    if region.isdigit():
+        findings = in_region(findings, region)
     return render(
         request,
         "matching/findings.html",
@@ -214,6 +226,8 @@ def finding_list(request):
             "statuses": Finding.Status.choices,
             "scenario": scenario,
             "scenarios": Scenario.choices,
+            "run": run,
+            "region": region,
         },
     )
 
@@ -259,5 +273,16 @@ def finding_detail(request, pk: int):
             except ValidationError as exc:
                 errors_to_form(form, exc)
             else:
+                messages.success(request, _("Saved: the finding is settled."))
                 return redirect("matching:finding", pk=finding.pk)
     return render(request, "matching/finding.html", {"finding": finding, "form": form})
+
+
+@login_required
+@require_POST
+def list_delete(request, pk: int):
+    """Drop a list that was uploaded but never mapped (nothing was kept of it)."""
+    _may(request, Perm.RUN_COMPARISON)
+    data_list = visible_or_404(DataList.objects.filter(ready=False), request.user, pk=pk)
+    services.list_discard(actor=request.user, data_list=data_list)
+    return redirect("matching:index")

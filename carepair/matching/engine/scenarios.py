@@ -163,12 +163,22 @@ def identity(record: dict) -> str:
     return f"name:{(record.get('name') or '').strip()}|{born(record) or ''}"
 
 
-def _finding(key, role, record, *, facts, pair=None, other=None) -> dict:
+def _finding(key, role, record, *, facts, pair=None, other=None, other_record=None) -> dict:
     """A finding on `record` of the list playing `role`; `facts` are what the scenario
-    saw, as data (the application words them in the reader's language)."""
+    saw, as data (the application words them in the reader's language); `other_record`
+    is the record it was linked to, whose name and address are shown beside its own."""
+    if other_record is not None:
+        facts = {
+            **facts,
+            "other": {
+                "name": other_record.get("name") or "",
+                "address": other_record.get("address") or "",
+            },
+        }
     return {
         "scenario": key,
         "role": role,
+        "address": record.get("address") or "",
         "identity": f"{key}:{identity(record)}",
         "record_id": record.get("record_id"),
         "name": record.get("name") or "",
@@ -209,7 +219,7 @@ def _unlinked(context, left: pa.Table, right: pa.Table) -> tuple[list[dict], dic
 def deceased_still_paid(context, lists, registry):
     """Benefit roll ∩ deaths before the paid period (死亡仍领取)."""
     roll = lists["benefit_roll"]
-    records = _by_id(roll)
+    records, deaths = _by_id(roll), _by_id(lists["deaths"])
     found = []
     for pair in context.link(lists["deaths"], roll):
         record = records[pair["right_id"]]
@@ -223,6 +233,7 @@ def deceased_still_paid(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
+                    other_record=deaths[pair["left_id"]],
                     facts={
                         "died": died.isoformat(),
                         "paid_from": paid.isoformat(),
@@ -246,6 +257,7 @@ def paid_twice(context, lists, registry):
     found = []
     other = lists.get("benefit_roll_other")
     if other is not None:
+        others = _by_id(other)
         for pair in context.link(other, roll):
             record = records[pair["right_id"]]
             found.append(
@@ -255,6 +267,7 @@ def paid_twice(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
+                    other_record=others[pair["left_id"]],
                     facts={"other_roll": True},
                 )
             )
@@ -275,6 +288,7 @@ def paid_twice(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
+                    other_record=twin,
                     facts={"also_in_county": _county(twin)},
                 )
             )
@@ -389,6 +403,7 @@ def benefit_with_assets(context, lists, registry):
     for kind, column in (("vehicles", "plate"), ("businesses", "business")):
         if kind not in lists:
             continue
+        owners = _by_id(lists[kind])
         for pair in context.link(lists[kind], roll):
             record = records[pair["right_id"]]
             what = pair.get(f"left_{column}") or ""
@@ -399,6 +414,7 @@ def benefit_with_assets(context, lists, registry):
                     record,
                     pair=pair,
                     other=pair["left_id"],
+                    other_record=owners[pair["left_id"]],
                     facts={column: what},
                 )
             )
