@@ -26,6 +26,7 @@ def main(path: str) -> int:
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgctxt = None
                 filled += 1
         if filled:
             po.save(str(po_path))
