@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format lock vendor messages clean bench-dashboard bench-import bench-planner bench-matching
+.PHONY: demo test lint format lock vendor messages clean bench-dashboard bench-import bench-redemption bench-planner bench-matching
 
 demo: $(VENV)/.runtime
 	$(BIN)/carepair demo
@@ -57,6 +57,9 @@ bench-dashboard: $(VENV)/.dev
 
 bench-import: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.import $(BENCH_ARGS)
+
+bench-redemption: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.redemption $(BENCH_ARGS)
 
 bench-planner: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.planner $(BENCH_ARGS)

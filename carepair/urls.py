@@ -11,6 +11,7 @@ urlpatterns = [
     path("problems/", include("carepair.problems.urls")),
     path("people/import/", include("carepair.people.urls_import")),
     path("matching/", include("carepair.matching.urls")),
+    path("meals/", include("carepair.meals.urls")),
     path("people/", include("carepair.people.urls")),
     path("dashboard/", include("carepair.reports.urls")),
     path("api/v1/", include("carepair.api.urls")),

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
 from carepair.lib.vault import vault
-from carepair.meals import services
+from carepair.meals import rules, services
 from carepair.meals.models import Adjustment, Meal, MealSite, SiteKind, SiteStatus, SubsidyRule
 from carepair.people.models import Category
 from carepair.people.services import CategoryLine, person_register
@@ -37,6 +37,7 @@ def registered(world, name, age, seq, categories=()):
 
 
 def make_world(world):
+    rules.load(SubsidyRule)  # a transactional test's flush removes the migration's rules
     world.point_a = site("凌云社区助餐点", world.village_a, world.home_a)
     world.point_a2 = site("凌云街道乐养小食堂", world.township_a, world.home_a, SiteKind.CANTEEN)
     world.point_b = site("葫芦村助餐点", world.village_b, world.home_b)
@@ -229,3 +230,32 @@ class ConcurrentClaimTests(TransactionTestCase):
             t.join()
         self.assertEqual(sorted(outcomes), ["409", "meal"])
         self.assertEqual(Meal.objects.filter(diner__person=self.old).count(), 1)
+
+
+class SummaryTests(MealsTestCase):
+    def test_the_summary_counts_meal_points_meals_and_subsidy_in_reach(self):
+        from carepair.reports import rollup
+        from carepair.reports.selectors import Period, programme_summary
+
+        for person in (self.hardship, self.old, self.young):
+            self.redeem(person)
+        self.redeem(self.old, served_on=str(LAST_MONTH))
+        services.adjust(
+            actor=self.county_a_worker,
+            meal=Meal.objects.get(served_on=LAST_MONTH),
+            subsidy_fen=-900,
+            reason="更正",
+        )
+        self.assertEqual(rollup.differences(), [])
+        city = programme_summary(user=self.city_admin)
+        self.assertEqual((city["meal_points"], city["meals_served"]), (2, 4))  # open points
+        self.assertEqual(city["meal_subsidy_fen"], 1100 + 900 + 700 + 900 - 900)
+        today = programme_summary(user=self.city_admin, period=Period(TODAY(), TODAY()))
+        self.assertEqual(today["meals_served"], 3)
+        # A township worker counts from the meals themselves; the same figures.
+        mine = programme_summary(user=self.township_worker, period=Period(TODAY(), TODAY()))
+        self.assertEqual((mine["meals_served"], mine["meal_subsidy_fen"]), (3, 2700 - 900))
+        self.assertEqual(programme_summary(user=self.county_b_worker)["meals_served"], 0)
+        self.assertEqual(programme_summary(user=self.liaison)["meals_served"], 0)
+        rollup.rebuild()
+        self.assertEqual(programme_summary(user=self.city_admin)["meals_served"], 4)

@@ -186,6 +186,9 @@ class ProgrammeSummaryTest(Recording, PersonaTestCase):
             "household_visits": 0,
             "people_registered": 0,
             "left_behind_children": 0,
+            "meal_points": 0,
+            "meals_served": 0,
+            "meal_subsidy_yuan": Decimal("0.00"),
         }
         self.assertTrue(set(SUMMARY_KEYS) <= set(expected))
         self.assertEqual({k: summary[k] for k in expected}, expected)

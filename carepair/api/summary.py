@@ -56,8 +56,18 @@ class SummaryOut(Schema):
     left_behind_children: int = Field(
         ..., description="Children under 18 holding 留守儿童 today, among them."
     )
+    meal_points: int = Field(
+        ...,
+        description="Meal points (助餐点) open today, in reach; zero for a role that "
+        "may not see meal assistance, like the two figures after it.",
+    )
+    meals_served: int = Field(..., description="Meals served (老年助餐) in the period.")
+    meal_subsidy_fen: int = Field(..., description="Their subsidy, net of adjustments, in fen.")
+    meal_subsidy_yuan: Decimal = Field(
+        ..., description="A JSON number, exact to the fen (meal_subsidy_fen / 100)."
+    )
 
-    @field_serializer("material_value_yuan")
+    @field_serializer("material_value_yuan", "meal_subsidy_yuan")
     def as_json_number(self, value: Decimal):
         # The JSON renderer writes Decimal as a string; the summary promises a number.
         # A float's shortest repr carries the decimal's digits exactly up to 15 significant

@@ -322,6 +322,7 @@ class Adjustment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     made_at = models.DateTimeField(auto_now_add=True)
+    booked_on = models.DateField(_("booked on"), default=datetime.date.today)
 
     class Meta:
         ordering = ["-made_at"]

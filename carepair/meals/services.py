@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from carepair.accounts.roles import Perm
 from carepair.lib.dates import age_on
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.freshness import records_changed
 from carepair.lib.vault import vault
 from carepair.meals.models import (
     Adjustment,
@@ -29,6 +30,7 @@ from carepair.meals.models import (
 )
 from carepair.people import idnumber
 from carepair.people.models import Person, Status
+from carepair.reports import rollup
 
 
 class AlreadyClaimed(IllegalTransition):
@@ -271,6 +273,8 @@ def redeem(
             if sent is not None:
                 return sent, False
         raise AlreadyClaimed(claimed.get()) from None
+    rollup.count_meal(site.region_id, day, meals=1, subsidy_fen=meal.subsidy_fen)
+    records_changed()
     return meal, True
 
 
@@ -339,11 +343,15 @@ def adjust(*, actor, meal: Meal, subsidy_fen: int, reason: str) -> Adjustment:
         operator_id=operator_id, month=month, locked_at__isnull=False
     ).exists():
         raise IllegalTransition(_("This month is settled and locked."))
-    return Adjustment.objects.create(
+    adjustment = Adjustment.objects.create(
         operator_id=operator_id,
         month=month,
         meal=meal,
         subsidy_fen=subsidy_fen,
         reason=reason.strip(),
         made_by=actor,
+        booked_on=timezone.localdate(),
     )
+    rollup.count_meal(meal.site.region_id, adjustment.booked_on, meals=0, subsidy_fen=subsidy_fen)
+    records_changed()
+    return adjustment

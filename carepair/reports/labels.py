@@ -27,6 +27,9 @@ FIGURES = (
     ("people_registered", _("People in need on the registry")),
     ("left_behind_children", _("Left-behind children")),
     ("household_visits", _("Household visits")),
+    ("meal_points", _("Meal points open")),
+    ("meals_served", _("Meals served")),
+    ("meal_subsidy_yuan", _("Meal subsidies (yuan)")),
 )
 
 # The dashboard's cards, in three groups.
@@ -53,6 +56,10 @@ GROUPS = (
     (
         pgettext_lazy("dashboard group", "People in need"),
         ("people_registered", "left_behind_children", "household_visits"),
+    ),
+    (
+        pgettext_lazy("dashboard group", "Meal assistance"),
+        ("meal_points", "meals_served", "meal_subsidy_yuan"),
     ),
 )
 

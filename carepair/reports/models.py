@@ -75,6 +75,25 @@ class VisitMonth(models.Model):
         return f"{self.county} {self.month:%Y-%m}"
 
 
+class MealDay(models.Model):
+    """The meals served (老年助餐) in one county on one day, and their subsidy, net of the
+    adjustments booked that day. Kept by day, not month: a period's meals are then a sum
+    of a few hundred rows whatever its ends, and a busy city's meals are many."""
+
+    county = models.CharField(_("county"), max_length=6)
+    day = models.DateField(_("day"))
+    meals = models.PositiveIntegerField(_("meals"), default=0)
+    subsidy_fen = models.BigIntegerField(_("subsidy (fen)"), default=0)
+
+    class Meta:
+        verbose_name = _("daily meal totals")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["county", "day"], name="meal_day_cell")]
+
+    def __str__(self):
+        return f"{self.county} {self.day}"
+
+
 class RegistryCount(models.Model):
     """The registry of one county as of a day: people on it (active) and left-behind
     children (under 18, holding 留守儿童). Ages and category dates move at midnight, so a

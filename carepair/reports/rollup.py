@@ -22,8 +22,8 @@ import zlib
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Left, TruncMonth
 from django.utils import timezone
 
@@ -226,7 +226,64 @@ def rebuild_registry(apps=global_apps) -> dict[str, int]:
 
 def rebuild(apps=global_apps) -> dict[str, int]:
     """Count everything again from the records; returns how many cells there are."""
-    return {**rebuild_ledger(apps), **rebuild_registry(apps)}
+    return {**rebuild_ledger(apps), **rebuild_registry(apps), **rebuild_meals(apps)}
+
+
+# --- meals, by county and day -----------------------------------------------------------
+# Meals come a few hundred a second at lunchtime: each is added to its cell as it is
+# written (in the same transaction) rather than counted again; rebuild_meals() and
+# differences() keep that honest.
+
+MEAL_KEY = ("county", "day")
+
+
+def count_meal(region_code: str, day: datetime.date, *, meals: int, subsidy_fen: int) -> None:
+    """Add a meal (or a subsidy adjustment: meals=0) to its county's day."""
+    from carepair.reports.models import MealDay
+
+    county = region_code[:COUNTY_DIGITS]
+    cell = MealDay.objects.filter(county=county, day=day)
+    changes = {"meals": F("meals") + meals, "subsidy_fen": F("subsidy_fen") + subsidy_fen}
+    if cell.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            MealDay.objects.create(county=county, day=day, meals=meals, subsidy_fen=subsidy_fen)
+    except IntegrityError:  # another transaction made the cell first
+        cell.update(**changes)
+
+
+def _meal_totals(apps) -> dict[tuple, dict]:
+    """{(county, day): {"meals", "subsidy_fen"}} from the meals and the adjustments."""
+    Meal = apps.get_model("meals", "Meal")
+    Adjustment = apps.get_model("meals", "Adjustment")
+    totals: dict[tuple, dict] = {}
+    rows = (
+        Meal.objects.annotate(county=Left("site__region_id", COUNTY_DIGITS))
+        .values_list("county", "served_on")
+        .annotate(n=Count("pk"), fen=Sum("subsidy_fen"))
+        .order_by()
+    )
+    for county, day, n, fen in rows:
+        totals[(county, day)] = {"meals": n, "subsidy_fen": fen or 0}
+    rows = (
+        Adjustment.objects.annotate(county=Left("meal__site__region_id", COUNTY_DIGITS))
+        .values_list("county", "booked_on")
+        .annotate(fen=Sum("subsidy_fen"))
+        .order_by()
+    )
+    for county, day, fen in rows:
+        cell = totals.setdefault((county, day), {"meals": 0, "subsidy_fen": 0})
+        cell["subsidy_fen"] += fen or 0
+    return totals
+
+
+def rebuild_meals(apps=global_apps) -> dict[str, int]:
+    MealDay = apps.get_model("reports", "MealDay")
+    MealDay.objects.all().delete()
+    totals = _meal_totals(apps)
+    _write(MealDay, MEAL_KEY, totals)
+    return {"meal_cells": len(totals)}
 
 
 def _stored(model, key: tuple[str, ...], measures: tuple[str, ...]) -> dict[tuple, dict]:
@@ -246,6 +303,7 @@ def differences(apps=global_apps) -> list[str]:
         ("activities", ActivityMonth, ACTIVITY_KEY, _activity_totals(apps, None)),
         ("problems", ProblemMonth, PROBLEM_KEY, _problem_totals(apps, None, None)),
         ("visits", VisitMonth, VISIT_KEY, _visit_totals(apps, None)),
+        ("meals", apps.get_model("reports", "MealDay"), MEAL_KEY, _meal_totals(apps)),
     ):
         measures = tuple(next(iter(counted.values()), {}).keys()) or tuple(
             f.name for f in model._meta.fields if f.name not in (*key, "id")

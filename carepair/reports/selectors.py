@@ -71,9 +71,14 @@ SUMMARY_KEYS = (
     "household_visits",
     "people_registered",
     "left_behind_children",
+    "meal_points",
+    "meals_served",
+    "meal_subsidy_yuan",
 )
 # The figures of the registry of people in need: zero for a role that may not see it.
 PEOPLE_KEYS = ("people_registered", "left_behind_children", "household_visits")
+# The figures of meal assistance: zero for a role that may not see it.
+MEAL_KEYS = ("meal_points", "meals_served", "meal_subsidy_yuan")
 
 COUNTY_DIGITS = 6
 
@@ -222,6 +227,9 @@ class Figures:
     household_visits: int = 0
     people_registered: int = 0
     left_behind_children: int = 0
+    meal_points: int = 0
+    meals_served: int = 0
+    meal_subsidy_fen: int = 0
     activities_by_category: dict = field(default_factory=lambda: dict.fromkeys(Category.values, 0))
     overdue_by_category: dict = field(
         default_factory=lambda: dict.fromkeys(ProblemCategory.values, 0)
@@ -230,6 +238,10 @@ class Figures:
     @property
     def material_value_yuan(self) -> Decimal:
         return fen_to_yuan(self.material_value_fen)
+
+    @property
+    def meal_subsidy_yuan(self) -> Decimal:
+        return fen_to_yuan(self.meal_subsidy_fen)
 
     def add(self, other: "Figures") -> None:
         for f in fields(self):
@@ -500,7 +512,57 @@ def tally(
             f.people_registered += row.get("people") or 0
             f.left_behind_children += row.get("left_behind") or 0
             f.household_visits += row.get("visits") or 0
+
+    if by != "institution" and institution_id is None and _sees_meals(user):
+        for row in _meal_rows(user, period, region_code, column):
+            f = at(row.get(column))
+            f.meal_points += row.get("points") or 0
+            f.meals_served += row.get("meals") or 0
+            f.meal_subsidy_fen += row.get("subsidy") or 0
     return groups
+
+
+def _sees_meals(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.can(Perm.VIEW_MEALS)
+
+
+def _meal_rows(user, period, region_code, column) -> list[dict]:
+    """Open meal points today; the meals of the period and their subsidy (net of the
+    adjustments booked in it). For the whole of a county or the city, from the daily
+    totals; otherwise from the meals the user may see."""
+    from carepair.meals.models import Adjustment, Meal, MealSite, SiteKind, SiteStatus
+    from carepair.reports.models import MealDay
+
+    grouping = [column] if column else []
+    sites = in_region(MealSite.objects.visible_to(user), region_code).filter(
+        kind=SiteKind.POINT, status=SiteStatus.OPEN
+    )
+    rows = _grouped(_by_column(sites, column, "region_id"), grouping, points=Count("pk"))
+    prefix = _whole_region(user, region_code)
+    if prefix is not None and len(prefix) <= COUNTY_DIGITS and column != "region_id":
+        days = MealDay.objects.filter(period.dates("day"))
+        if prefix:
+            days = days.filter(county__startswith=prefix)
+        rows += _grouped(days, grouping, meals=Sum("meals"), subsidy=Sum("subsidy_fen"))
+    else:
+        meals = in_region(Meal.objects.visible_to(user), region_code, "site__region__code")
+        meals = meals.filter(period.dates("served_on"))
+        rows += _grouped(
+            _by_column(meals, column, "site__region_id"),
+            grouping,
+            meals=Count("pk"),
+            subsidy=Sum("subsidy_fen"),
+        )
+        adjusted = Adjustment.objects.filter(
+            period.dates("booked_on"), meal__in=Meal.objects.visible_to(user)
+        )
+        adjusted = in_region(adjusted, region_code, "meal__site__region__code")
+        rows += _grouped(
+            _by_column(adjusted, column, "meal__site__region_id"),
+            grouping,
+            subsidy=Sum("subsidy_fen"),
+        )
+    return rows
 
 
 def _sees_registry(user) -> bool:
@@ -650,6 +712,10 @@ def summary_dict(
         household_visits=figures.household_visits,
         people_registered=figures.people_registered,
         left_behind_children=figures.left_behind_children,
+        meal_points=figures.meal_points,
+        meals_served=figures.meals_served,
+        meal_subsidy_fen=figures.meal_subsidy_fen,
+        meal_subsidy_yuan=figures.meal_subsidy_yuan,
     )
     return out
 

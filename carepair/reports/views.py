@@ -229,6 +229,8 @@ def _shown_figures(user) -> set[str]:
     keys = {k for k, _label in FIGURES}
     if not user.can(Perm.VIEW_PEOPLE):
         keys -= set(selectors.PEOPLE_KEYS)
+    if not user.can(Perm.VIEW_MEALS):
+        keys -= set(selectors.MEAL_KEYS)
     return keys
 
 

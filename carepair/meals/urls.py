@@ -1,0 +1,14 @@
+from django.urls import path
+
+from carepair.meals import views
+
+app_name = "meals"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sites/<int:pk>/", views.site_detail, name="site"),
+    path("diners/<int:pk>/card/", views.diner_card, name="card"),
+    path("settlements/", views.settlements, name="settlements"),
+    path("settlements/settle/", views.settle, name="settle"),
+    path("settlements/<int:pk>/statement.xlsx", views.statement, name="statement"),
+]

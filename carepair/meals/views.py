@@ -1,0 +1,234 @@
+"""Meal assistance pages (老年助餐): the network, a meal point's page where its staff
+record meals by card, ID number or QR code, a diner's printable card, and the monthly
+settlements. Every record is reached through its model's `visible_to(user)`."""
+
+import datetime
+
+import segno
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from carepair.accounts.roles import Perm
+from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
+from carepair.lib.excel import xlsx_response
+from carepair.lib.money import fen_to_yuan
+from carepair.lib.pages import paginate
+from carepair.lib.scoping import visible_or_404
+from carepair.meals import services
+from carepair.meals.models import Diner, Meal, MealSite, Method, Settlement, SiteKind, Slot
+from carepair.orgs.models import Organisation
+
+
+def _may(request, perm: str) -> None:
+    if not request.user.can(perm):
+        raise NotAllowed
+
+
+@login_required
+def index(request):
+    """The network: every site the user may see, with its diners and today's meals."""
+    _may(request, Perm.VIEW_MEALS)
+    today = timezone.localdate()
+    sites = (
+        MealSite.objects.visible_to(request.user)
+        .select_related("region", "operator")
+        .annotate(
+            diner_count=Count("diners", distinct=True),
+            meals_today=Count("meals", filter=Q(meals__served_on=today), distinct=True),
+        )
+    )
+    kind = request.GET.get("kind", "")
+    if kind in SiteKind.values:
+        sites = sites.filter(kind=kind)
+    return render(
+        request,
+        "meals/index.html",
+        {"page": paginate(request, sites), "kind": kind, "kinds": SiteKind.choices},
+    )
+
+
+class RedeemForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Card number, ID number or QR code"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    slot = forms.ChoiceField(
+        label=gettext_lazy("Meal"), choices=Slot.choices, widget=forms.RadioSelect
+    )
+
+
+def slot_now(moment: datetime.datetime | None = None) -> str:
+    hour = timezone.localtime(moment).hour
+    return Slot.BREAKFAST if hour < 10 else Slot.LUNCH if hour < 15 else Slot.DINNER
+
+
+def _credentials(code: str) -> dict:
+    """What the staff typed or scanned: a QR code's text, a card number or an ID number."""
+    code = code.strip()
+    if code.startswith("carepair-meal:"):
+        return {"qr": code, "method": Method.QR}
+    if code.upper().startswith("LS"):
+        return {"card_no": code.upper(), "method": Method.CARD}
+    return {"id_number": code, "method": Method.ID}
+
+
+@login_required
+def site_detail(request, pk: int):
+    """A site's page; at a meal point its staff record meals here."""
+    _may(request, Perm.VIEW_MEALS)
+    site = visible_or_404(
+        MealSite.objects.select_related("region", "operator", "supplied_by"), request.user, pk=pk
+    )
+    form = RedeemForm(initial={"slot": slot_now()})
+    result = refused = None
+    if request.method == "POST":
+        _may(request, Perm.REDEEM_MEALS)
+        form = RedeemForm(request.POST)
+        if form.is_valid():
+            given = _credentials(form.cleaned_data["code"])
+            try:
+                result, _created = services.redeem(
+                    actor=request.user, site=site, slot=form.cleaned_data["slot"], **given
+                )
+            except services.AlreadyClaimed as exc:
+                refused = exc.messages[0]
+            except (ValidationError, IllegalTransition) as exc:
+                refused = " ".join(exc.messages)
+            else:
+                form = RedeemForm(initial={"slot": form.cleaned_data["slot"]})
+    today = timezone.localdate()
+    meals = site.meals.filter(served_on=today).select_related("diner__person")
+    totals = meals.aggregate(n=Count("pk"), subsidy=Sum("subsidy_fen", default=0))
+    return render(
+        request,
+        "meals/site.html",
+        {
+            "site": site,
+            "form": form,
+            "result": result,
+            "result_name": services.masked_name(result.diner.person.name) if result else "",
+            "refused": refused,
+            "meals": meals[:50],
+            "totals": totals,
+            "may_redeem": request.user.can(Perm.REDEEM_MEALS) and site.status == "open",
+        },
+    )
+
+
+@login_required
+def diner_card(request, pk: int):
+    """A diner's card to print: the card number and the QR code points scan."""
+    _may(request, Perm.MANAGE_MEALS)
+    diner = visible_or_404(
+        Diner.objects.select_related("person", "enrolled_at"), request.user, pk=pk
+    )
+    qr = segno.make(f"carepair-meal:{diner.qr_token}", error="m")
+    svg = qr.svg_inline(scale=6, border=2)
+    return render(
+        request,
+        "meals/card.html",
+        # segno's own SVG markup, made from a token of hex digits: nothing of the user's.
+        {"diner": diner, "qr": mark_safe(svg), "name": diner.person.name},
+    )
+
+
+@login_required
+def settlements(request):
+    """Months by operator: count a month, lock it once over, download its statement."""
+    _may(request, Perm.MANAGE_MEALS)
+    rows = Settlement.objects.visible_to(request.user).select_related("operator", "locked_by")
+    operators = Organisation.objects.filter(
+        pk__in=MealSite.objects.visible_to(request.user).values("operator_id")
+    )
+    return render(
+        request,
+        "meals/settlements.html",
+        {"page": paginate(request, rows), "operators": operators, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def settle(request):
+    _may(request, Perm.MANAGE_MEALS)
+    operator = visible_or_404(
+        Organisation.objects.filter(
+            pk__in=MealSite.objects.visible_to(request.user).values("operator_id")
+        ),
+        request.user,
+        pk=request.POST.get("operator"),
+    )
+    try:
+        month = datetime.date.fromisoformat(request.POST.get("month", "") + "-01")
+        services.settle(
+            actor=request.user, operator=operator, month=month, lock=bool(request.POST.get("lock"))
+        )
+    except (ValueError, ValidationError, IllegalTransition) as exc:
+        return render(
+            request,
+            "meals/settlements.html",
+            {
+                "page": paginate(request, Settlement.objects.visible_to(request.user)),
+                "operators": Organisation.objects.filter(pk=operator.pk),
+                "today": timezone.localdate(),
+                "error": " ".join(getattr(exc, "messages", [_("Give the month as 2026-03.")])),
+            },
+            status=400,
+        )
+    return redirect("meals:settlements")
+
+
+STATEMENT_HEADERS = (
+    "用餐日期", "餐次", "助餐点", "助餐卡号", "姓名", "餐价（元）", "补贴（元）",
+    "市级（元）", "县级（元）", "乡镇（元）", "个人支付（元）", "核销方式", "离线补传",
+)  # fmt: skip
+
+
+@login_required
+def statement(request, pk: int):
+    """A settlement's statement as Excel: every meal of the month, then the totals."""
+    _may(request, Perm.MANAGE_MEALS)
+    settlement = visible_or_404(Settlement.objects.select_related("operator"), request.user, pk=pk)
+    month = settlement.month
+    meals = (
+        Meal.objects.filter(
+            site__operator=settlement.operator,
+            served_on__gte=month,
+            served_on__lt=(month + datetime.timedelta(days=32)).replace(day=1),
+        )
+        .select_related("site", "diner__person")
+        .order_by("served_on", "site_id", "pk")
+    )
+
+    def rows():
+        for m in meals.iterator(chunk_size=2000):
+            yield (
+                m.served_on, m.get_slot_display(), m.site.name, m.diner.card_no,
+                services.masked_name(m.diner.person.name), fen_to_yuan(m.price_fen),
+                fen_to_yuan(m.subsidy_fen), fen_to_yuan(m.city_fen), fen_to_yuan(m.county_fen),
+                fen_to_yuan(m.township_fen), fen_to_yuan(m.diner_fen), m.get_method_display(),
+                "是" if m.late else "",
+            )  # fmt: skip
+        s = settlement
+        yield (
+            "合计", "", f"{s.meals} 餐", "", "", "", fen_to_yuan(s.subsidy_fen),
+            fen_to_yuan(s.city_fen), fen_to_yuan(s.county_fen), fen_to_yuan(s.township_fen),
+            fen_to_yuan(s.diner_fen), "", "",
+        )  # fmt: skip
+        if s.adjustments_fen:
+            yield ("本月调整", "", "", "", "", "", fen_to_yuan(s.adjustments_fen), *("",) * 6)
+
+    return xlsx_response(
+        f"助餐结算-{settlement.operator.name}-{month:%Y-%m}",
+        f"{month:%Y-%m}",
+        STATEMENT_HEADERS,
+        rows(),
+    )
