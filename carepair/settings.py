@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from carepair.lib.env import cores, envbool, envint, envsecret, envstr
+from carepair.lib.env import envbool, envint, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("CAREPAIR_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()
@@ -206,8 +206,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # background, with a progress bar.
 CAREPAIR_IMPORT_INLINE_ROWS = envint("CAREPAIR_IMPORT_INLINE_ROWS", 2000)
 CAREPAIR_IMPORT_MAX_BYTES = envint("CAREPAIR_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
-# Processes that check a large import file side by side (1: check it in the importing one).
-CAREPAIR_IMPORT_WORKERS = envint("CAREPAIR_IMPORT_WORKERS", cores())
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A problem's or pairing's past goes forward through its services, never by restoring an

@@ -6,9 +6,7 @@ import datetime
 import io
 import tempfile
 from pathlib import Path
-from unittest import mock
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -16,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 
 from carepair.lib.vault import vault
 from carepair.people import idnumber, imports
-from carepair.people.imports import checking
 from carepair.people.models import (
     Category,
     Contact,
@@ -279,75 +276,6 @@ class RejectedWholeTests(ImportTestCase):
         self.assertEqual(report[1][:2], (4, "身份证号"))
 
 
-@override_settings(CAREPAIR_IMPORT_WORKERS=2)
-class ChunkedTests(ImportTestCase):
-    """A large file is checked in chunks by two forked processes while the chunks already
-    checked are written: shrunk here to chunks of three rows, in parallel from six."""
-
-    def setUp(self):
-        super().setUp()
-        for name, value in (("CHUNK", 3), ("PARALLEL_ROWS", 6)):
-            patcher = mock.patch.object(checking, name, value)
-            patcher.start()
-            self.addCleanup(patcher.stop)
-        self.people = Person.objects.count()
-        self.categories = PersonCategory.objects.count()
-        self.history = Person.history.count()
-
-    def many(self, n: int) -> list[dict]:
-        return [
-            row(f"王{i}", id_for("511102", years_ago(70 + i % 20), 50 + i), 帮扶类别="低保")
-            for i in range(n)
-        ]
-
-    def test_every_chunk_is_written_with_its_history_and_categories(self):
-        stages = []
-        with mock.patch.object(checking, "_parallel", wraps=checking._parallel) as parallel:
-            outcome = self.run_import(
-                write_csv(self.dir / "p.csv", self.many(20)),
-                progress=lambda stage, done, total: stages.append((stage, done, total)),
-            )
-        self.assertEqual(parallel.call_args.args[3], 2)  # two checking processes
-        self.assertEqual((outcome.rejected, outcome.created), (False, 20), outcome.problems)
-        self.assertEqual(Person.objects.count(), self.people + 20)
-        self.assertEqual(Person.history.count(), self.history + 20)
-        self.assertEqual(PersonCategory.objects.count(), self.categories + 20)
-        done = [d for stage, d, _t in stages if stage == "checking"]
-        self.assertEqual(done, sorted(done))
-        self.assertEqual((done[0], done[-1], stages[-1]), (0, 20, ("writing", 20, 20)))
-
-    def test_a_bad_row_in_the_last_chunk_undoes_the_chunks_already_written(self):
-        rows = [*self.many(19), row("吴大妈", "123")]
-        outcome = self.run_import(write_csv(self.dir / "p.csv", rows))
-        # In Chinese, though found by a checking process.
-        self.assert_rejected_naming(outcome, 21, "身份证号", "应为 18 位")
-        self.assertEqual(Person.objects.count(), self.people)
-        self.assertEqual(Person.history.count(), self.history)
-        self.assertEqual(PersonCategory.objects.count(), self.categories)
-
-    def test_the_same_person_in_two_chunks_rejects_the_file_naming_both_rows(self):
-        rows = self.many(12)
-        rows.append(row("王1", rows[1]["身份证号"]))
-        outcome = self.run_import(write_csv(self.dir / "p.csv", rows))
-        self.assert_rejected_naming(outcome, 3, "身份证号", "14")
-        self.assert_rejected_naming(outcome, 14, "身份证号", "3")
-        self.assertEqual(Person.objects.count(), self.people)
-
-    def test_bad_rows_in_every_chunk_are_all_reported(self):
-        rows = self.many(12)
-        for i in (0, 5, 11):
-            rows[i] = row(f"坏{i}", "123")
-        outcome = self.run_import(write_csv(self.dir / "p.csv", rows))
-        self.assertEqual(sorted({p.row for p in outcome.problems}), [2, 7, 13])
-
-    def test_good_rows_only_writes_the_rest(self):
-        rows = self.many(12)
-        rows[4] = row("坏", "123")
-        outcome = self.run_import(write_csv(self.dir / "p.csv", rows), good_rows_only=True)
-        self.assertEqual((outcome.created, outcome.skipped), (11, 1))
-        self.assertEqual(Person.objects.count(), self.people + 11)
-
-
 class DuplicateTests(ImportTestCase):
     def registered_again(self, **cells) -> list[dict]:
         number = vault().decrypt(self.elder.id_cipher)
@@ -503,21 +431,6 @@ class PageTests(ImportTestCase):
         from carepair.people.import_jobs import run_import_job
 
         self.assertEqual(run_import_job.get_result(job.task_id).return_value["created"], 2)
-
-    @override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    )
-    def test_a_running_jobs_progress_comes_from_the_cache(self):
-        # Written from inside the import's transaction, it would not be seen in the table.
-        self.login(self.township_worker)
-        job = ImportJob.objects.create(
-            user=self.township_worker, filename="p.csv", state=ImportJob.State.RUNNING
-        )
-        cache.set(job.progress_key(), ("checking", 4000, 10000))
-        self.addCleanup(cache.delete, job.progress_key())
-        status = self.client.get(f"/people/import/jobs/{job.pk}/status.json").json()
-        self.assertEqual((status["rows_done"], status["rows_total"]), (4000, 10000))
-        self.assertEqual(status["percent"], 36)
 
     def test_a_county_b_worker_gets_404_on_a_county_a_job(self):
         self.upload(write_csv(self.dir / "p.csv", [*self.good_rows(), row("吴大妈", "123")]))

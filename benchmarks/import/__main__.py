@@ -6,9 +6,7 @@ benchmarks/results/ for reuse), then, for each database (SQLite, and PostgreSQL 
 reachable), in a fresh process:
   - imports the CSV, then the .xlsx, with `carepair.people.imports.import_people` (every
     row through check_person(), villages checked, numbers encrypted and hashed, history
-    rows, visit plans), into an emptied registry, checked by as many processes as
-    CAREPAIR_IMPORT_WORKERS says (the machine's cores by default); and the CSV once more
-    checked in one process, to show what the second core is worth;
+    rows, visit plans), into an emptied registry;
   - imports the first --peer-rows rows of the same CSV with django-import-export (the
     peer) into the same, emptied registry, through a Resource that does the same work
     (see PersonResource below), and gives its rate; the peer's time for N rows is that
@@ -282,7 +280,6 @@ def measure(rows: int, peer_rows: int) -> dict:
 
     django.setup()
     import tablib
-    from django.conf import settings
     from django.db import connection
 
     from carepair.people import imports
@@ -296,15 +293,7 @@ def measure(rows: int, peer_rows: int) -> dict:
     )
     csv_path, xlsx_path = write_files(rows)
     figures = {}
-    workers = settings.CAREPAIR_IMPORT_WORKERS
-    for label, path, checkers in (
-        ("CSV", csv_path, workers),
-        ("CSV, 1 process", csv_path, 1),
-        ("xlsx", xlsx_path, workers),
-    ):
-        if label == "CSV, 1 process" and workers == 1:
-            continue  # the machine has one core: the first line was that already
-        settings.CAREPAIR_IMPORT_WORKERS = checkers
+    for label, path in (("CSV", csv_path), ("xlsx", xlsx_path)):
         empty_registry()
         marks = {}
 
@@ -321,10 +310,8 @@ def measure(rows: int, peer_rows: int) -> dict:
         figures[f"ours {label}"] = {
             "rows": rows,
             "seconds": seconds,
-            "checkers": checkers,
-            "finishing": seconds - (marks["writing"] - started),
+            "reading and checking": marks["writing"] - started,
         }
-    settings.CAREPAIR_IMPORT_WORKERS = workers
 
     # The peer, on the first peer_rows rows of the same CSV.
     empty_registry()
@@ -430,10 +417,11 @@ def main() -> int:
                 f"{rate:>8,.0f} {ratio:>9}"
             )
         for what, f in figures.items():
-            if "checkers" in f:
+            if "reading and checking" in f:
+                check = f["reading and checking"]
                 print(
-                    f"{'':<10} ({what}: {f['checkers']} checking process(es); each chunk "
-                    f"written as soon as checked; {f['finishing']:.1f} s to finish at the end)"
+                    f"{'':<10} ({what}: reading and checking {check:.1f} s, "
+                    f"{f['rows'] / check:,.0f} rows/s; writing {f['seconds'] - check:.1f} s)"
                 )
         print(
             f"{'':<10} (django-import-export for {args.rows:,} rows, extrapolated: "

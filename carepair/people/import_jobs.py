@@ -1,12 +1,11 @@
 """Imports as jobs (导入任务): an uploaded file becomes an `ImportJob`; a small one is
 imported while the page waits, a large one in the background by `carepair db_worker`,
-reporting its progress as it goes (through the cache) so the page can show a progress bar."""
+writing its progress to the job as it goes so the page can show a progress bar."""
 
 import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +73,7 @@ def job_run(job_id: int) -> dict:
     )
 
     def progress(stage: str, done: int, total: int) -> None:
-        cache.set(job.progress_key(), (stage, done, total), timeout=24 * 3600)
+        ImportJob.objects.filter(pk=job.pk).update(stage=stage, rows_done=done, rows_total=total)
 
     job.refresh_from_db()
     try:
@@ -110,7 +109,6 @@ def job_run(job_id: int) -> dict:
     job.stage = ""
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(job.progress_key())
     return job.counts
 
 

@@ -11,7 +11,6 @@ VIEW_HEALTH read; referrals to mental-health services (`Referral`) only VIEW_REF
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -655,19 +654,6 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
-
-    def progress_key(self) -> str:
-        return f"import-job-progress:{self.pk}"
-
-    def with_progress(self) -> "ImportJob":
-        """The job with its latest progress. A running import reports it through the
-        cache: written from inside the import's transaction, nobody would see it in the
-        database before the end."""
-        if self.state == self.State.RUNNING:
-            latest = cache.get(self.progress_key())
-            if latest:
-                self.stage, self.rows_done, self.rows_total = latest
-        return self
 
     @property
     def percent(self) -> int:

@@ -21,8 +21,7 @@ import datetime
 import gc
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,15 +29,7 @@ from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
 from carepair.lib.errors import NotAllowed
 from carepair.lib.excel import Sheet, workbook_bytes_sheets
-from carepair.people.imports.checking import (
-    Problem,
-    Progress,
-    Row,
-    Twice,
-    _quiet,
-    check_chunks,
-    check_file,
-)
+from carepair.people.imports.checking import Problem, Progress, Row, _quiet, check_file
 from carepair.people.imports.reading import FileProblem, decode_csv, map_columns, read_table
 from carepair.people.imports.template import (
     BY_KEY,
@@ -51,7 +42,7 @@ from carepair.people.imports.template import (
     template_csv,
     template_workbook,
 )
-from carepair.people.imports.writing import MERGE, REPORT, Writer, _write
+from carepair.people.imports.writing import MERGE, REPORT, _write
 
 __all__ = [
     "BY_KEY",
@@ -136,22 +127,18 @@ def import_people(
     if duplicates not in DUPLICATE_MODES:
         raise ValueError(f"duplicates must be one of {DUPLICATE_MODES}")
     today = today or timezone.localdate()
-    workers = settings.CAREPAIR_IMPORT_WORKERS
     with translation.override("zh-hans"), _no_gc():
+        rows, problems, total = check_file(
+            data, filename, actor=actor, progress=progress, today=today
+        )
+        outcome = Outcome(rows=total, problems=problems)
+        if problems and not good_rows_only:
+            outcome.rejected = True
+            return outcome
+        outcome.skipped = outcome.bad_rows
+        progress("writing", total, total)
         try:
-            if good_rows_only:
-                rows, problems, total = check_file(
-                    data, filename, actor=actor, progress=progress, today=today, workers=workers
-                )
-                outcome = Outcome(
-                    rows=total, problems=problems, skipped=len({p.row for p in problems})
-                )
-                progress("writing", total, total)
-                _write(actor=actor, rows=rows, mode=duplicates, outcome=outcome, today=today)
-            else:
-                outcome = _check_and_write(
-                    data, filename, actor, duplicates, progress, today, workers
-                )
+            _write(actor=actor, rows=rows, mode=duplicates, outcome=outcome, today=today)
         except IntegrityError:
             raise FileProblem(
                 _(
@@ -159,42 +146,6 @@ def import_people(
                     "being imported, so nothing was imported. Upload the file again."
                 )
             ) from None
-    return outcome
-
-
-class _Rejected(Exception):
-    pass
-
-
-def _check_and_write(data, filename, actor, duplicates, progress, today, workers) -> Outcome:
-    """A file that must be good whole: each chunk is written as soon as it is checked
-    (while the next are being checked), in one transaction that is rolled back if any
-    row turns out bad; after the first bad row nothing more is written, but every row
-    is still checked, for the report."""
-    total, chunks = check_chunks(data, filename, actor=actor, today=today, workers=workers)
-    outcome = Outcome(rows=total)
-    twice = Twice()
-    progress("checking", 0, total)
-    try:
-        with transaction.atomic():
-            writer = Writer(actor=actor, mode=duplicates, outcome=outcome, today=today)
-            for rows, problems, done in chunks:
-                outcome.problems += problems
-                twice.add(rows)
-                if not (outcome.problems or twice.seen_again):
-                    writer.add(rows)
-                progress("checking", done, total)
-            if twice.seen_again:
-                outcome.problems += twice.problems()
-            if outcome.problems:
-                raise _Rejected
-            progress("writing", total, total)
-            writer.finish()
-    except _Rejected:
-        outcome.problems.sort(key=lambda p: p.row)
-        outcome.created = outcome.merged = 0
-        outcome.duplicates = []
-        outcome.rejected = True
     return outcome
 
 

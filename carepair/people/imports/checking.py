@@ -4,10 +4,9 @@ words, and the same person twice in one file. Problems name row, column and reas
 ID number in them is masked."""
 
 import datetime
-import multiprocessing as mp
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -37,8 +36,7 @@ from carepair.people.services import (
 )
 from carepair.regions.models import Level, Region
 
-CHUNK = 4000  # rows checked (and written) together, between two progress reports
-PARALLEL_ROWS = 20000  # a file of fewer rows is checked in one process
+PROGRESS_EVERY = 2000  # rows between two progress reports
 _SPLIT = re.compile(r"[;；,，、\n]+")
 _ITEM = re.compile(r"^(?P<word>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
 # A mobile (11 digits) or a landline with its area code, perhaps with +86, dashes,
@@ -115,15 +113,7 @@ class _RowChecker:
         text = dict.fromkeys(BY_KEY, "")
         for key, i in self.items:
             if i < n:
-                value = cells[i]
-                # cell_text() inlined for the usual cell, plain text (a CSV has nothing else).
-                if type(value) is str:
-                    value = value.strip()
-                    if value and (value[0] in "'=" or "\u3000" in value):
-                        value = cell_text(value)
-                    text[key] = value
-                else:
-                    text[key] = cell_text(value)
+                text[key] = cell_text(cells[i])
         raw_id = self.cell(cells, "id_number")
         if isinstance(raw_id, float) and raw_id >= 1e17:
             bad(
@@ -214,8 +204,7 @@ class _RowChecker:
                 bad(key, _("Longer than %(n)d characters.") % {"n": 200})
         for key in ("phone", "contact_phone"):
             phone = text[key]
-            plain = phone.isascii() and phone.isdigit() and 7 <= len(phone) <= 13
-            if phone and not plain and not _PHONE.match(phone):
+            if phone and not _PHONE.match(phone):
                 phone = idnumber.normalise(phone).replace("X", "x")
                 if _PHONE.match(phone):
                     text[key] = phone
@@ -315,53 +304,11 @@ def _villages(codes: set[str]) -> dict[str, int]:
     return found
 
 
-class Twice:
-    """The same person twice in one file: neither row is taken, both are named. Fed the
-    good rows in file order; `seen_again` says as soon as a number comes back."""
-
-    def __init__(self):
-        self.rows_of: dict[str, list[Row]] = defaultdict(list)
-        self.seen_again = False
-
-    def add(self, rows: list[Row]) -> None:
-        rows_of = self.rows_of
-        for row in rows:
-            group = rows_of[row.number]
-            group.append(row)
-            if len(group) > 1 or row.number == EXAMPLE_ID:
-                self.seen_again = True
-
-    def problems(self) -> list[Problem]:
-        found = []
-        for number, group in self.rows_of.items():
-            if len(group) < 2 and number != EXAMPLE_ID:
-                continue
-            for row in group:
-                others = "、".join(str(r.row) for r in group if r is not row)
-                if number == EXAMPLE_ID:
-                    reason = _("This is the template's example row: delete it.")
-                else:
-                    reason = _("The same ID number is also on row %(rows)s.") % {"rows": others}
-                found.append(
-                    Problem(row.row, BY_KEY["id_number"].header, reason, row.name, row.masked)
-                )
-        return found
-
-    def numbers(self) -> set[str]:
-        return {n for n, group in self.rows_of.items() if len(group) > 1 or n == EXAMPLE_ID}
-
-
-Chunks = Iterator[tuple[list[Row], list[Problem], int]]  # good rows, problems, rows done
-
-
-def check_chunks(
-    data: bytes, filename: str, *, actor, today=None, workers: int = 1
-) -> tuple[int, Chunks]:
-    """Read the file and check its rows, a chunk at a time, in file order; write nothing.
-    Returns the number of rows (empty rows are not counted) and the chunks, so that the
-    caller can write one chunk while the next are checked. With `workers` > 1 a large
-    file is checked by that many processes (forked: they share the rows and the
-    checker, and send back only what they found)."""
+def check_file(
+    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None
+) -> tuple[list[Row], list[Problem], int]:
+    """Read and check every row; write nothing. Returns the good rows, the problems and
+    the number of rows (empty rows are not counted)."""
     today = today or timezone.localdate()
     table = read_table(data, filename)
     start = next((i for i, cells in enumerate(table) if any(cell_text(c) for c in cells)), None)
@@ -374,73 +321,42 @@ def check_chunks(
         for i, cells in enumerate(table[start + 1 :], start=start + 1)
         if any(str(c).strip() for c in cells)
     ]
-    del table
     total = len(body)
     if not total:
         raise FileProblem(_("The file has a header row but no people."))
     village_at = positions["village_code"]
     codes = {cell_text(cells[village_at]) for _n, cells in body if village_at < len(cells)}
     checker = _RowChecker(positions, _villages(codes), actor, today)
-    bounds = [(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
-    if workers > 1 and total >= PARALLEL_ROWS and "fork" in mp.get_all_start_methods():
-        return total, _parallel(checker, body, bounds, workers)
-    return total, (_check_range(checker, body, a, b) for a, b in bounds)
-
-
-def _check_range(checker, body, start: int, end: int) -> tuple[list[Row], list[Problem], int]:
     rows: list[Row] = []
     problems: list[Problem] = []
-    check = checker.check
-    for row_no, cells in body[start:end]:
-        row, found = check(row_no, cells)
+    progress("checking", 0, total)
+    for done, (row_no, cells) in enumerate(body, start=1):
+        row, found = checker.check(row_no, cells)
         if row is not None:
             rows.append(row)
-        elif found:
-            problems.extend(found)
-    return rows, problems, end
+        problems.extend(found)
+        if done % PROGRESS_EVERY == 0:
+            progress("checking", done, total)
+    progress("checking", total, total)
 
-
-_SHARED = None  # (checker, body) for the forked checkers, set just before they fork
-
-
-def _check_shared(bounds: tuple[int, int]):
-    checker, body = _SHARED
-    return _check_range(checker, body, *bounds)
-
-
-def _parallel(checker, body, bounds, workers: int) -> Chunks:
-    global _SHARED
-    _SHARED = (checker, body)
-    try:
-        pool = mp.get_context("fork").Pool(min(workers, len(bounds)))
-    finally:
-        _SHARED = None  # the children have their copy; the parent needs none
-    try:
-        yield from pool.imap(_check_shared, bounds)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def check_file(
-    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None, workers=1
-) -> tuple[list[Row], list[Problem], int]:
-    """Read and check every row; write nothing. Returns the good rows (without the
-    people given twice), the problems and the number of rows."""
-    total, chunks = check_chunks(data, filename, actor=actor, today=today, workers=workers)
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    twice = Twice()
-    progress("checking", 0, total)
-    for good, found, done in chunks:
-        rows += good
-        problems += found
-        twice.add(good)
-        progress("checking", done, total)
-    if twice.seen_again:
-        problems += twice.problems()
-        numbers = twice.numbers()
-        rows = [row for row in rows if row.number not in numbers]
+    # The same person twice in one file: neither row is taken, both are named.
+    rows_of: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        rows_of[row.number].append(row)
+    twice = {number: group for number, group in rows_of.items() if len(group) > 1}
+    if EXAMPLE_ID in rows_of:
+        twice.setdefault(EXAMPLE_ID, rows_of[EXAMPLE_ID])
+    if twice:
+        for number, group in twice.items():
+            for row in group:
+                others = "、".join(str(r.row) for r in group if r is not row)
+                if number == EXAMPLE_ID:
+                    reason = _("This is the template's example row: delete it.")
+                else:
+                    reason = _("The same ID number is also on row %(rows)s.") % {"rows": others}
+                problems.append(
+                    Problem(row.row, BY_KEY["id_number"].header, reason, row.name, row.masked)
+                )
+        rows = [row for row in rows if row.number not in twice]
     problems.sort(key=lambda p: p.row)
     return rows, problems, total

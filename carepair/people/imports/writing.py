@@ -41,108 +41,77 @@ def _history_user(actor):
     return actor if getattr(actor, "_meta", None) is not None else None
 
 
-class Writer:
-    """Writes checked rows, a chunk at a time, inside the caller's transaction; `finish()`
-    once all are written. Who is registered already is asked inside the transaction, so
-    nobody is doubled by a registration made while the file was checked (and the unique
-    keyed hash refuses a concurrent import of the same person)."""
-
-    def __init__(self, *, actor, mode: str, outcome, today):
-        self.actor, self.mode, self.outcome, self.today = actor, mode, outcome, today
-        self.now = timezone.now()
-        self.user = _history_user(actor)
-        self.stamp = {
-            "history_date": self.now,
-            "history_change_reason": "import",
-            "history_type": "+",
-            "history_user_id": getattr(self.user, "pk", None),
-        }
-        self.rules = list(VisitRule.objects.filter(active=True))
-        self.interval = functools.cache(self._interval)
-        self.blank = _defaults(Person)
-        self.villages: set[str] = set()
-        self.merged: list[int] = []
-        if connection.vendor == "sqlite":
-            # A bigger page cache for this connection: the indexes of a large file's rows
-            # are written in random order (the keyed hash), and the default 2 MB thrashes.
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -131072")
-
-    def _interval(self, categories: frozenset, age: int) -> int | None:
-        return every_days_for(self.rules, set(categories), age)
-
-    def add(self, rows: list[Row]) -> None:
-        if not rows:
-            return
-        existing = dict(
-            Person.objects.filter(id_hash__in=[r.digest for r in rows]).values_list("id_hash", "pk")
-        )
-        new = [r for r in rows if r.digest not in existing] if existing else rows
-        old = [r for r in rows if r.digest in existing]
-        today, now, blank = self.today, self.now, self.blank
-        people = []
-        for r in new:
-            # The plan plan_refresh() would make for someone never visited: due today.
-            every = self.interval(
-                frozenset(c.category for c in r.categories), age_on(r.birth_date, today)
-            )
-            people.append(
-                {
-                    **blank,
-                    "name": r.name,
-                    "id_cipher": r.cipher,
-                    "id_hash": r.digest,
-                    "id_masked": r.masked,
-                    "sex": r.sex,
-                    "birth_date": r.birth_date,
-                    "phone": r.phone,
-                    "household_address": r.household_address,
-                    "address": r.address,
-                    "region_id": r.village,
-                    "living": r.living or Living.OTHER,
-                    "visit_every_days": every,
-                    "next_visit_on": today if every else None,
-                    "created_at": now,
-                    "created_by_id": self.stamp["history_user_id"],
-                }
-            )
-        _insert_with_history(Person, people, self.stamp)
-        categories, contacts = [], []
-        for person, r in zip(people, new, strict=True):
-            categories += _category_rows(person["id"], r.categories)
-            if r.contact:
-                contacts.append(_contact_row(person["id"], r.contact, r.birth_date, today))
-        self.outcome.created += len(people)
-        if old:
-            self.merged += _merge(
-                self.actor,
-                old,
-                existing,
-                self.mode,
-                self.outcome,
-                categories,
-                contacts,
-                self.user,
-                now,
-            )
-        _insert_with_history(PersonCategory, categories, self.stamp)
-        _insert_with_history(Contact, contacts, self.stamp)
-        self.villages.update(r.village for r in rows)
-
-    def finish(self) -> None:
-        for chunk in chunks(self.merged, 2000):
-            plan_refresh(Person.objects.filter(pk__in=chunk), today=self.today)
-        rollup.refresh_registry(self.villages)
-        records_changed()
-
-
 @transaction.atomic
 def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
-    """Write all the checked rows in one transaction."""
-    writer = Writer(actor=actor, mode=mode, outcome=outcome, today=today)
-    for chunk in chunks(rows, 4000):
-        writer.add(chunk)
-    writer.finish()
+    """Write the checked rows in one transaction. Who is registered already is asked
+    inside it, so nobody is doubled by a registration made while the file was checked
+    (and the unique keyed hash refuses a concurrent import of the same person)."""
+    existing: dict[str, int] = {}
+    for chunk in chunks([r.digest for r in rows], 10000):
+        existing.update(
+            (digest, pk)
+            for digest, pk in Person.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk")
+        )
+    new = [r for r in rows if r.digest not in existing]
+    old = [r for r in rows if r.digest in existing]
+    if connection.vendor == "sqlite":
+        # A bigger page cache for this connection: the indexes of a large file's rows
+        # are written in random order (the keyed hash), and the default 2 MB thrashes.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -131072")
+    now = timezone.now()
+    user = _history_user(actor)
+    stamp = {
+        "history_date": now,
+        "history_change_reason": "import",
+        "history_type": "+",
+        "history_user_id": getattr(user, "pk", None),
+    }
+    rules = list(VisitRule.objects.filter(active=True))
+
+    @functools.cache
+    def interval(categories: frozenset, age: int) -> int | None:
+        return every_days_for(rules, set(categories), age)
+
+    blank = _defaults(Person)
+    people = []
+    for r in new:
+        # The plan plan_refresh() would make for someone never visited: due today.
+        every = interval(frozenset(c.category for c in r.categories), age_on(r.birth_date, today))
+        people.append(
+            {
+                **blank,
+                "name": r.name,
+                "id_cipher": r.cipher,
+                "id_hash": r.digest,
+                "id_masked": r.masked,
+                "sex": r.sex,
+                "birth_date": r.birth_date,
+                "phone": r.phone,
+                "household_address": r.household_address,
+                "address": r.address,
+                "region_id": r.village,
+                "living": r.living or Living.OTHER,
+                "visit_every_days": every,
+                "next_visit_on": today if every else None,
+                "created_at": now,
+                "created_by_id": stamp["history_user_id"],
+            }
+        )
+    _insert_with_history(Person, people, stamp)
+    categories, contacts = [], []
+    for person, r in zip(people, new, strict=True):
+        categories += _category_rows(person["id"], r.categories)
+        if r.contact:
+            contacts.append(_contact_row(person["id"], r.contact, r.birth_date, today))
+    outcome.created = len(people)
+    merged_pks = _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
+    _insert_with_history(PersonCategory, categories, stamp)
+    _insert_with_history(Contact, contacts, stamp)
+    for chunk in chunks(merged_pks, 2000):
+        plan_refresh(Person.objects.filter(pk__in=chunk), today=today)
+    rollup.refresh_registry({r.village for r in rows})
+    records_changed()
 
 
 def _defaults(model) -> dict:
@@ -368,5 +337,5 @@ def _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
             default_date=now,
             default_change_reason="import",
         )
-    outcome.merged += len(merged)
+    outcome.merged = len(merged)
     return merged
