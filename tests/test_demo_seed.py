@@ -40,6 +40,7 @@ from carepair.people.services import CategoryLine, check_person, plan_refresh
 from carepair.problems.models import Action, Problem, ProblemEvent, Source, Status
 from carepair.problems.services import TRANSITIONS
 from carepair.regions.models import Level, Region
+from carepair.reports.selectors import programme_summary
 
 SMALL = 0.05
 UNTIL = datetime.date(2026, 6, 30)
@@ -330,6 +331,32 @@ class SeedTest(TestCase):
                 self.assertEqual(run.findings, max(1, round(PLANTED[scenario] * SMALL)))
                 for finding in run.found.select_related("region"):
                     self.assertEqual(finding.region.level, Level.VILLAGE)
+
+    def test_meal_points_serve_diners_whose_settled_months_add_up(self):
+        from carepair.meals.models import Diner, Meal, MealSite, Settlement, SiteKind
+
+        self.assertTrue(MealSite.objects.filter(kind=SiteKind.KITCHEN).exists())
+        points = MealSite.objects.filter(kind=SiteKind.POINT)
+        self.assertEqual(points.count(), max(1, round(145 * SMALL)))
+        staff = User.objects.get(username="institution_staff")
+        self.assertTrue(MealSite.objects.visible_to(staff).filter(kind=SiteKind.POINT).exists())
+        self.assertTrue(Diner.objects.exists())
+        for diner in Diner.objects.select_related("person")[:50]:
+            self.assertGreaterEqual(diner.person.age_on(UNTIL), 60)
+        settlements = Settlement.objects.all()
+        self.assertTrue(settlements.exists())
+        for settlement in settlements:
+            self.assertTrue(settlement.locked)
+            month = Meal.objects.filter(
+                site__operator=settlement.operator,
+                served_on__year=settlement.month.year,
+                served_on__month=settlement.month.month,
+            )
+            self.assertEqual(settlement.meals, month.count())
+        summary = programme_summary(user=User.objects.get(username="city_admin"))
+        self.assertEqual(summary["meals_served"], Meal.objects.count())
+        self.assertEqual(summary["meal_points"], points.count())
+        self.assertGreater(summary["meal_subsidy_yuan"], 0)
 
     def test_it_refuses_a_database_that_already_has_organisations(self):
         with self.assertRaisesMessage(CommandError, "--flush"):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from carepair.demo.seed import (
     comparison,
     ledger,
+    meals,
     orgs,
     pairings,
     people,
@@ -40,6 +41,7 @@ STEPS = [
     ("problems", "问题", problems.build),
     ("registry", "困难群众", registry.build),
     ("lists", "比对名单", comparison.build),
+    ("meals", "老年助餐", meals.build),
 ]
 
 
@@ -144,6 +146,7 @@ COUNT_LABELS = {
     "ledger": [("activities", "调研走访和帮扶活动"), ("materials", "物资明细")],
     "problems": [("problems", "问题"), ("problem_events", "流转记录")],
     "lists": [("department_lists", "部门名单"), ("planted_findings", "预置比对发现")],
+    "meals": [("meal_points", "助餐点"), ("diners", "助餐对象"), ("meals", "用餐记录")],
     "registry": [
         ("people", "困难群众"),
         ("people_active", "在册"),
