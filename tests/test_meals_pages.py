@@ -56,6 +56,8 @@ class PointPageTests(MealsTestCase):
 
     def test_a_diners_card_shows_the_qr_code_to_print(self):
         self.login(self.county_a_worker)
+        site = self.client.get(f"/meals/sites/{self.point_a.pk}/")
+        self.assertContains(site, f"/meals/diners/{self.old.diner.pk}/card/")
         page = self.client.get(f"/meals/diners/{self.old.diner.pk}/card/")
         self.assertContains(page, "<svg")
         self.assertContains(page, self.old.diner.card_no)

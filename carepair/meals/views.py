@@ -119,6 +119,13 @@ def site_detail(request, pk: int):
             "meals": meals[:50],
             "totals": totals,
             "may_redeem": request.user.can(Perm.REDEEM_MEALS) and site.status == "open",
+            "diners": (
+                Diner.objects.visible_to(request.user)
+                .filter(enrolled_at=site)
+                .select_related("person")[:200]
+                if request.user.can(Perm.MANAGE_MEALS)
+                else None
+            ),
         },
     )
 
