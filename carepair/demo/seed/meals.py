@@ -1,7 +1,7 @@
 """Meal assistance (老年助餐) of the synthetic Leshan: at scale 1, a central kitchen
 (乐养大厨房) in each county, a canteen (乐养小食堂) for about every fourth township, the
 145 meal points (乐养助餐点) in villages and communities, a few village mutual-aid
-canteens (打平伙); some 2,500 older people of the registry enrolled where they live; the
+canteens (打平伙); some 2,900 older people of the registry enrolled where they live; the
 meals of the last three whole months and of this month so far (lunch most days, dinner
 some), at the subsidy the rules give each; and the three whole months settled and
 locked with each operator.
