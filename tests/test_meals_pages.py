@@ -41,8 +41,12 @@ class PointPageTests(MealsTestCase):
         self.assertContains(self.record("LS0000000001"), "没有找到")
 
     def test_the_network_lists_the_sites_in_reach(self):
+        self.redeem(self.old)
         self.login(self.county_a_worker)
         page = self.client.get("/meals/")
+        counts = {s.name: (s.diner_count, s.meals_today) for s in page.context["page"]}
+        self.assertEqual(counts["凌云社区助餐点"], (3, 1))
+        self.assertEqual(counts["凌云街道乐养小食堂"], (0, 0))
         self.assertContains(page, "凌云社区助餐点")
         self.assertNotContains(page, "葫芦村助餐点")
 

@@ -27,7 +27,7 @@ from carepair.matching.engine.normalise import Unreadable, parse_date
 from carepair.matching.models import Action, DataList, Finding, ListKind, Run
 from carepair.people import idnumber
 from carepair.people.imports.reading import FileProblem, cell_text, decode_csv, read_table
-from carepair.people.models import Category, Person
+from carepair.people.models import Category, Person, PersonCategory
 from carepair.regions.models import Region
 
 logger = logging.getLogger(__name__)
@@ -314,8 +314,6 @@ def registry_table(actor) -> pa.Table:
     rows = {c: [] for c in (*ENGINE_COLUMNS, "region_code", "categories")}
     people = Person.objects.visible_to(actor).order_by()
     categories: dict[int, list[str]] = {}
-    from carepair.people.models import PersonCategory
-
     for pk, category in (
         PersonCategory.objects.current()
         .filter(person__in=people)

@@ -1,6 +1,8 @@
 """Findings in words (比对发现的说明): the engine gives facts, rules and per-field agreement
 as data; these are the sentences a township worker reads, in their language."""
 
+import functools
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -52,6 +54,15 @@ def evidence_items(evidence: str, rule: str = "") -> list[tuple[str, str, bool]]
     return items
 
 
+@functools.cache
+def _county_name(prefix: str) -> str:
+    """A county's name by its six digits, read once per process (a findings page would
+    otherwise ask for it row by row); the statistical codes of counties do not change."""
+    return (
+        Region.objects.filter(code=f"{prefix}000000").values_list("name", flat=True).first() or ""
+    )
+
+
 def describe(finding) -> str:
     f = finding.facts or {}
     key = finding.scenario
@@ -64,8 +75,8 @@ def describe(finding) -> str:
     if key == "paid_twice":
         if f.get("other_roll"):
             return _("Also on the other roll, which excludes this one")
-        county = Region.objects.filter(code=f"{f.get('also_in_county', '')}000000").first()
-        return _("Also paid in %(county)s") % {"county": county or f.get("also_in_county", "?")}
+        code = f.get("also_in_county", "")
+        return _("Also paid in %(county)s") % {"county": _county_name(code) or code or "?"}
     if key == "eligible_not_registered":
         if f.get("alone"):
             reason = _("Aged %(age)s, living alone") % {"age": f.get("age", "?")}

@@ -7,7 +7,7 @@ import datetime
 import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -35,22 +35,32 @@ def _may(request, perm: str) -> None:
 def index(request):
     """The network: every site the user may see, with its diners and today's meals."""
     _may(request, Perm.VIEW_MEALS)
-    today = timezone.localdate()
-    sites = (
-        MealSite.objects.visible_to(request.user)
-        .select_related("region", "operator")
-        .annotate(
-            diner_count=Count("diners", distinct=True),
-            meals_today=Count("meals", filter=Q(meals__served_on=today), distinct=True),
-        )
-    )
+    sites = MealSite.objects.visible_to(request.user).select_related("region", "operator")
     kind = request.GET.get("kind", "")
     if kind in SiteKind.values:
         sites = sites.filter(kind=kind)
+    page = paginate(request, sites)
+    # Counted for the page's sites only, each through its own index: joining the meals
+    # into the list's query would read every meal the sites ever served.
+    pks = [site.pk for site in page]
+    diners = dict(
+        Diner.objects.filter(enrolled_at__in=pks)
+        .values_list("enrolled_at")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    today = dict(
+        Meal.objects.filter(site__in=pks, served_on=timezone.localdate())
+        .values_list("site")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for site in page:
+        site.diner_count, site.meals_today = diners.get(site.pk, 0), today.get(site.pk, 0)
     return render(
         request,
         "meals/index.html",
-        {"page": paginate(request, sites), "kind": kind, "kinds": SiteKind.choices},
+        {"page": page, "kind": kind, "kinds": SiteKind.choices},
     )
 
 
