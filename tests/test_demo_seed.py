@@ -89,6 +89,17 @@ class SeedTest(TestCase):
                     self.assertRegex(village.code, rf"^{township.code[:9]}\d{{3}}$")
                     self.assertRegex(village.name, r"(村|社区)$")
 
+    def test_every_township_and_village_lies_inside_its_countys_real_outline(self):
+        from carepair.regions import geo
+
+        places = Region.objects.filter(level__in=(Level.TOWNSHIP, Level.VILLAGE))
+        self.assertTrue(places.exists())
+        for place in places:
+            self.assertIsNotNone(place.latitude, place.name)
+            county = place.code[:6]
+            inside = geo.contains(county, float(place.latitude), float(place.longitude))
+            self.assertTrue(inside, f"{place.name} {place.latitude},{place.longitude}")
+
     def test_names_look_like_real_chinese_names(self):
         for name in Organisation.objects.values_list("name", flat=True):
             self.assertRegex(name, CJK, name)

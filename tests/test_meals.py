@@ -26,12 +26,13 @@ def site(name, region, operator, kind=SiteKind.POINT, status=SiteStatus.OPEN) ->
     )
 
 
-def registered(world, name, age, seq, categories=()):
+def registered(world, name, age, seq, categories=(), region=None, actor=None):
+    region = region or world.village_a
     return person_register(
-        actor=world.township_worker,
+        actor=actor or world.township_worker,
         name=name,
-        id_number=id_for("511102", years_ago(age, 20), seq),
-        region=world.village_a,
+        id_number=id_for(region.code[:6], years_ago(age, 20), seq),
+        region=region,
         categories=[CategoryLine(c, TODAY() - datetime.timedelta(days=400)) for c in categories],
     )
 

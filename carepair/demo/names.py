@@ -159,8 +159,6 @@ COUNTY_CENTRE = {
     "511171": (29.62, 103.70),
     "511181": (29.60, 103.48),
 }
-LAT_RANGE = (28.62, 29.98)
-LNG_RANGE = (102.92, 104.28)
 
 # At scale 1: (townships, of which streets (街道), of which 乡 rather than 镇).
 TOWNSHIP_COUNTS = {

@@ -11,4 +11,5 @@ urlpatterns = [
     path("settlements/", views.settlements, name="settlements"),
     path("settlements/settle/", views.settle, name="settle"),
     path("settlements/<int:pk>/statement.xlsx", views.statement, name="statement"),
+    path("plan/", views.plan, name="plan"),
 ]

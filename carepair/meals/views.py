@@ -1,6 +1,7 @@
 """Meal assistance pages (老年助餐): the network, a meal point's page where its staff
-record meals by card, ID number or QR code, a diner's printable card, and the monthly
-settlements. Every record is reached through its model's `visible_to(user)`."""
+record meals by card, ID number or QR code, a diner's printable card, the monthly
+settlements, and the planner that places new meal points on a map. Every record is
+reached through its model's `visible_to(user)`."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
+from django.templatetags.static import static as static_url
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,9 +23,11 @@ from carepair.lib.excel import xlsx_response
 from carepair.lib.money import fen_to_yuan
 from carepair.lib.pages import paginate
 from carepair.lib.scoping import visible_or_404
-from carepair.meals import services
+from carepair.meals import planner, planning, services
 from carepair.meals.models import Diner, Meal, MealSite, Method, Settlement, SiteKind, Slot
 from carepair.orgs.models import Organisation
+from carepair.regions import geo
+from carepair.regions.models import Level, Region, full_code, prefix_of
 
 
 def _may(request, perm: str) -> None:
@@ -248,4 +252,147 @@ def statement(request, pk: int):
         f"{month:%Y-%m}",
         STATEMENT_HEADERS,
         rows(),
+    )
+
+
+class PlanForm(forms.Form):
+    """The planner's settings (the command line's --p, --urban-radius, --rural-radius,
+    --detour); the region is read apart, through visible_or_404."""
+
+    p = forms.IntegerField(
+        label=gettext_lazy("New meal points"), min_value=0, max_value=300, initial=10
+    )
+    urban = forms.IntegerField(
+        label=gettext_lazy("Reach in towns (m)"), min_value=100, max_value=10000, initial=1000
+    )
+    rural = forms.IntegerField(
+        label=gettext_lazy("Reach in villages (m)"), min_value=100, max_value=20000, initial=2000
+    )
+    detour = forms.DecimalField(
+        label=gettext_lazy("Detour factor"),
+        min_value=1,
+        max_value=3,
+        decimal_places=2,
+        initial=1,
+        help_text=gettext_lazy("Roads are longer than a straight line: 1.3 counts 1 km as 1.3."),
+    )
+
+
+def _plan_regions(user) -> list[Region]:
+    """What a plan may cover: the city and the counties in the user's reach, and the
+    user's own township if that is their reach."""
+    reach = Region.objects.visible_to(user).order_by("code")
+    regions = list(reach.filter(level__in=(Level.CITY, Level.COUNTY)))
+    if not regions:
+        regions = list(reach.filter(level=Level.TOWNSHIP)[:1])
+    return regions
+
+
+@login_required
+def plan(request):
+    """Where to open new meal points (助餐点选址): the planner on the villages of a county
+    or the city, shown on a map with coverage by township and the villages left out."""
+    _may(request, Perm.MANAGE_MEALS)
+    regions = _plan_regions(request.user)
+    raw = request.GET.get("region", "").strip()
+    if raw:
+        region = visible_or_404(
+            Region.objects.filter(level__lte=Level.TOWNSHIP),
+            request.user,
+            code=full_code(raw) if raw.isdigit() else raw,
+        )
+    elif regions:
+        region = regions[0]
+    else:
+        raise NotAllowed
+    form = PlanForm(request.GET if "p" in request.GET else None)
+    result, error = None, None
+    settings = (
+        form.cleaned_data
+        if form.is_bound and form.is_valid()
+        else {f: form.fields[f].initial for f in form.fields}
+    )
+    if not form.is_bound or form.is_valid():
+        try:
+            result = planning.make_plan(
+                request.user,
+                region,
+                settings["p"],
+                urban_radius=float(settings["urban"]),
+                rural_radius=float(settings["rural"]),
+                detour=float(settings["detour"]),
+            )
+        except planner.InputError as exc:
+            error = str(exc)
+    if result is not None and request.GET.get("format") == "xlsx":
+        return _plan_workbook(result)
+    county = prefix_of(region.code)[:6]
+    shown = {
+        "outline": static_url("vendor/maps/leshan.geojson"),
+        "focus": geo.outline_name(county) if region.level >= Level.COUNTY else None,
+        "bounds": geo.bounds(county) if region.level >= Level.COUNTY else None,
+        "labels": {
+            "before": _("Within reach now"),
+            "new": _("Within reach with the plan"),
+            "none": _("Left out"),
+            "existing": _("Meal sites open now"),
+            "chosen": _("New meal points"),
+            "people": _("older people (weighted)"),
+            "covers": _("within reach (weighted)"),
+        },
+        **(planning.map_data(result) if result is not None else {}),
+    }
+    return render(
+        request,
+        "meals/plan.html",
+        {
+            "form": form,
+            "region": region,
+            "regions": regions,
+            "plan": result,
+            "error": error,
+            "map": shown,
+            "query": request.GET.urlencode(),
+            "uncovered_shown": planning.SHOWN_UNCOVERED,
+            "township_rows": f":{TOWNSHIP_ROWS}",
+            "rest_rows": f"{TOWNSHIP_ROWS}:",
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+TOWNSHIP_ROWS = 15  # shown at once; the rest behind "show all" (a city has 140 or more)
+
+PLAN_HEADERS = (
+    "site_id",
+    "chosen",
+    "名称",
+    "类型",
+    "所在乡镇",
+    "纬度",
+    "经度",
+    "服务范围内老人（加权）",
+)
+
+
+def _plan_workbook(result: planning.Plan):
+    """Every site of the plan: the CLI's PLAN columns (site_id, chosen) first, then what a
+    reader needs to find it."""
+    chosen = {s.id for s in result.chosen}
+    names = dict(
+        Region.objects.filter(code__in={s.township for s in result.sites}).values_list(
+            "code", "name"
+        )
+    )
+
+    def rows():
+        for s in result.sites:
+            kind = "现有" if s.existing else "新增" if s.id in chosen else "备选"
+            yield (
+                s.id, 1 if s.existing or s.id in chosen else 0, s.name, kind,
+                names.get(s.township, ""), s.lat, s.lon, s.covers,
+            )  # fmt: skip
+
+    return xlsx_response(
+        f"助餐点选址-{result.region.name}-新增{result.p}个", "选址方案", PLAN_HEADERS, rows()
     )

@@ -82,13 +82,13 @@ def _network(s: State):
         )
         places.append(
             (SiteKind.POINT, f"{village.name}乐养助餐点", village.code, operator,
-             township.lat, township.lng, township)
+             village.latitude, village.longitude, township)
         )  # fmt: skip
     rural = [(t, v) for t, v in villages if v.name.endswith("村")]
     for township, village in rng.sample(rural, min(len(rural), s.scaled(12))):
         places.append(
             (SiteKind.MUTUAL, f"{village.name}打平伙食堂", village.code, township.office,
-             township.lat, township.lng, township)
+             village.latitude, village.longitude, township)
         )  # fmt: skip
 
     kitchens = {}
@@ -100,8 +100,8 @@ def _network(s: State):
             region_id=code,
             operator=operator,
             address=name.removesuffix("乐养助餐点").removesuffix("乐养小食堂"),
-            latitude=round(lat + rng.uniform(-0.01, 0.01), 6),
-            longitude=round(lng + rng.uniform(-0.01, 0.01), 6),
+            latitude=round(lat + rng.uniform(-0.002, 0.002), 6),
+            longitude=round(lng + rng.uniform(-0.002, 0.002), 6),
             capacity=rng.choice([40, 60, 80, 120]) if kind != SiteKind.KITCHEN else 1500,
             hours="11:00-13:00，17:00-18:30" if kind != SiteKind.KITCHEN else "",
             status="open",

@@ -156,8 +156,8 @@ def _institutions(s: State, per_county: dict[str, int], add) -> None:
                 elderly_residents=elderly,
                 child_residents=child,
                 address=_address(rng, s, township, village),
-                latitude=_coordinate(township.lat + rng.uniform(-0.03, 0.03), names.LAT_RANGE),
-                longitude=_coordinate(township.lng + rng.uniform(-0.03, 0.03), names.LNG_RANGE),
+                latitude=_near(village.latitude, rng.uniform(-0.003, 0.003)),
+                longitude=_near(village.longitude, rng.uniform(-0.003, 0.003)),
             )
             institution = Institution(org=org, county=county, township=township)
             s.institutions.append(institution)
@@ -240,6 +240,6 @@ def _address(rng, s: State, township, village) -> str:
     return f"{county}{township.region.name}{rng.choice(names.ROADS)}{rng.randint(1, 300)}号"
 
 
-def _coordinate(value: float, bounds: tuple[float, float]) -> Decimal:
-    value = min(max(value, bounds[0]), bounds[1])
-    return Decimal(str(value)).quantize(_SIX)
+def _near(value: float, offset: float) -> Decimal:
+    """A coordinate a little off a village's centre (an institution in the village)."""
+    return Decimal(str(value + offset)).quantize(_SIX)

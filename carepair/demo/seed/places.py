@@ -1,13 +1,21 @@
 """Townships and streets (乡镇街道), villages and communities (村社区) under the real
-city and counties, on 12-digit codes: township 511102001000, village 511102001001."""
+city and counties, on 12-digit codes: township 511102001000, village 511102001001.
+
+Each has a position inside its county's real outline (regions.geo), drawn from a random
+stream of its own so that the rest of the demo does not depend on the map: streets near
+the county seat, towns and 乡 anywhere in the county, communities within a short walk
+of their township's seat, villages a few kilometres around it."""
 
 from carepair.demo import names
 from carepair.demo.seed.state import BATCH, State, Township
-from carepair.regions import leshan
+from carepair.regions import geo, leshan
 from carepair.regions.leshan import CITY, COUNTIES
 from carepair.regions.models import Level, Region
 
 SUFFIX = {"street": "街道", "town": "镇", "xiang": "乡"}
+STREETS_WITHIN_M = 5000  # of the county seat
+COMMUNITY_WITHIN_M = 1500  # of the township's seat
+VILLAGE_WITHIN_M = {"street": 3000, "town": 6000, "xiang": 8000}
 
 
 def ensure_city_and_counties() -> None:
@@ -37,23 +45,24 @@ def build(s: State) -> None:
         kinds = ["street"] * streets + ["town"] * towns + ["xiang"] * xiangs
         known = names.KNOWN_TOWNSHIPS[county]
         numbers = _numbers(streets, towns, xiangs)
-        centre_lat, centre_lng = names.COUNTY_CENTRE[county]
+        centre = names.COUNTY_CENTRE[county]
         s.townships_by_county[county] = []
         for i, (kind, number) in enumerate(zip(kinds, numbers, strict=True)):
             base = known[i] if i < len(known) else _fresh(rng, used)
+            if kind == "street" or county in geo.SHARES_OUTLINE:
+                lat, lng = geo.place(county, s.geo_rng, near=centre, within_m=STREETS_WITHIN_M)
+            else:
+                lat, lng = geo.place(county, s.geo_rng)
             region = Region(
                 code=f"{county}{number:03d}000",
                 name=base + SUFFIX[kind],
                 level=Level.TOWNSHIP,
                 parent_id=code,
+                latitude=lat,
+                longitude=lng,
             )
             township = Township(
-                region=region,
-                county=county,
-                base=base,
-                kind=kind,
-                lat=_clip(centre_lat + rng.uniform(-0.12, 0.12), names.LAT_RANGE),
-                lng=_clip(centre_lng + rng.uniform(-0.12, 0.12), names.LNG_RANGE),
+                region=region, county=county, base=base, kind=kind, lat=lat, lng=lng
             )
             township.villages = _villages(s, township)
             township_rows.append(region)
@@ -98,20 +107,25 @@ def _villages(s: State, township: Township) -> list:
         # A town's first community usually bears the town's name.
         name = township.base if n == 0 and township.kind != "street" else None
         name = _fresh_local(rng, taken, name, names.COMMUNITY_SECOND)
-        rows.append(_village(prefix, n + 1, name + "社区", township))
+        rows.append(_village(s, prefix, n + 1, name + "社区", township))
     first_village = max(200, communities + 1)
     for n in range(villages):
         name = _fresh_local(rng, taken, None, names.VILLAGE_SECOND)
-        rows.append(_village(prefix, first_village + n, name + "村", township))
+        rows.append(_village(s, prefix, first_village + n, name + "村", township))
     return rows
 
 
-def _village(prefix: str, number: int, name: str, township: Township) -> Region:
+def _village(s: State, prefix: str, number: int, name: str, township: Township) -> Region:
+    within = COMMUNITY_WITHIN_M if name.endswith("社区") else VILLAGE_WITHIN_M[township.kind]
+    seat = (township.lat, township.lng)
+    lat, lng = geo.place(township.county, s.geo_rng, near=seat, within_m=within)
     return Region(
         code=f"{prefix}{number:03d}",
         name=name,
         level=Level.VILLAGE,
         parent_id=township.region.code,
+        latitude=lat,
+        longitude=lng,
     )
 
 
@@ -139,7 +153,3 @@ def _fresh_local(rng, taken: set[str], wanted: str | None, second) -> str:
         if name not in taken:
             taken.add(name)
             return name
-
-
-def _clip(value: float, bounds: tuple[float, float]) -> float:
-    return min(max(value, bounds[0]), bounds[1])

@@ -69,6 +69,8 @@ class Institution:
 class State:
     def __init__(self, *, scale: float, seed: int, until: datetime.date, now, log):
         self.rng = random.Random(seed)
+        # Positions on the map come from a stream of their own (demo.seed.places).
+        self.geo_rng = random.Random(f"geo-{seed}")
         self.scale = scale
         self.seed = seed
         self.today = until
