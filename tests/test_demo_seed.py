@@ -344,7 +344,8 @@ class SeedTest(TestCase):
                     self.assertEqual(finding.region.level, Level.VILLAGE)
 
     def test_meal_points_serve_diners_whose_settled_months_add_up(self):
-        from carepair.meals.models import Diner, Meal, MealSite, Settlement, SiteKind
+        from carepair.meals import shared as shared_meals
+        from carepair.meals.models import Diner, Meal, MealSite, Settlement, SharedMeal, SiteKind
 
         self.assertTrue(MealSite.objects.filter(kind=SiteKind.KITCHEN).exists())
         points = MealSite.objects.filter(kind=SiteKind.POINT)
@@ -364,6 +365,13 @@ class SeedTest(TestCase):
                 served_on__month=settlement.month.month,
             )
             self.assertEqual(settlement.meals, month.count())
+        shared = SharedMeal.objects.all()
+        self.assertTrue(shared.exists())
+        for sitting in shared.select_related("cadre", "problem"):
+            self.assertTrue(shared_meals.may_record(sitting.cadre), sitting.cadre)
+            self.assertTrue(all(1 <= value <= 5 for _, value in sitting.scores))
+            if sitting.problem is not None:
+                self.assertEqual(sitting.problem.source, "shared_meal")
         summary = programme_summary(user=User.objects.get(username="city_admin"))
         self.assertEqual(summary["meals_served"], Meal.objects.count())
         self.assertEqual(summary["meal_points"], points.count())

@@ -331,3 +331,79 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.meal} {self.subsidy_fen:+d}"
+
+
+class SharedMealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The region's records, the operator's for its staff, and a cadre's own."""
+        scoped = _scoped(self, user, "site__region__code", "site__operator_id")
+        if getattr(user, "is_authenticated", False):
+            scoped = scoped | self.filter(cadre_id=user.pk)
+        return scoped
+
+
+RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class SharedMeal(models.Model):
+    """A cadre's shared meal (干部陪餐): a cadre eats with the older people at a site and
+    rates the meal, 1 to 5, for taste, hygiene, portion and service, with what the diners
+    said. A complaint becomes a problem in the platform's loop in the same step."""
+
+    site = models.ForeignKey(
+        MealSite, on_delete=models.PROTECT, related_name="shared_meals", verbose_name=_("site")
+    )
+    served_on = models.DateField(_("date"))
+    slot = models.CharField(_("meal"), max_length=16, choices=Slot.choices)
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="shared_meals",
+        verbose_name=_("cadre"),
+    )
+    cadre_title = models.CharField(
+        _("cadre's post"), max_length=64, blank=True, help_text=_("For example 县民政局副局长.")
+    )
+    diners_present = models.PositiveSmallIntegerField(_("older people at the table"))
+    taste = models.PositiveSmallIntegerField(_("taste"), validators=RATING_VALIDATORS)
+    hygiene = models.PositiveSmallIntegerField(_("hygiene"), validators=RATING_VALIDATORS)
+    portion = models.PositiveSmallIntegerField(_("portion"), validators=RATING_VALIDATORS)
+    service = models.PositiveSmallIntegerField(_("service"), validators=RATING_VALIDATORS)
+    feedback = models.TextField(_("what the diners and the cadre said"), blank=True)
+    problem = models.OneToOneField(
+        "problems.Problem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shared_meal",
+        verbose_name=_("problem raised"),
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SharedMealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-served_on", "-pk"]
+        verbose_name = _("shared meal")
+        verbose_name_plural = _("shared meals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "served_on", "slot", "cadre"], name="one_shared_meal_a_sitting"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"shared_meal_{name}_1_to_5",
+                )
+                for name in ("taste", "hygiene", "portion", "service")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site} {self.served_on} {self.cadre}"
+
+    @property
+    def scores(self) -> list[tuple[str, int]]:
+        """(label, rating) of the four ratings, in the order the pages show them."""
+        names = ("taste", "hygiene", "portion", "service")
+        return [(self._meta.get_field(n).verbose_name, getattr(self, n)) for n in names]

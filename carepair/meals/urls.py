@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carepair.meals import views
+from carepair.meals import views, views_shared
 
 app_name = "meals"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("settlements/settle/", views.settle, name="settle"),
     path("settlements/<int:pk>/statement.xlsx", views.statement, name="statement"),
     path("plan/", views.plan, name="plan"),
+    path("shared-meals/", views_shared.shared_meals, name="shared_meals"),
+    path(
+        "sites/<int:pk>/shared-meals/new/",
+        views_shared.shared_meal_create,
+        name="shared_meal_new",
+    ),
 ]

@@ -23,8 +23,17 @@ from carepair.lib.excel import xlsx_response
 from carepair.lib.money import fen_to_yuan
 from carepair.lib.pages import paginate
 from carepair.lib.scoping import visible_or_404
-from carepair.meals import planner, planning, services
-from carepair.meals.models import Diner, Meal, MealSite, Method, Settlement, SiteKind, Slot
+from carepair.meals import planner, planning, services, shared
+from carepair.meals.models import (
+    Diner,
+    Meal,
+    MealSite,
+    Method,
+    Settlement,
+    SharedMeal,
+    SiteKind,
+    Slot,
+)
 from carepair.orgs.models import Organisation
 from carepair.regions import geo
 from carepair.regions.models import Level, Region, full_code, prefix_of
@@ -133,6 +142,15 @@ def site_detail(request, pk: int):
             "meals": meals[:50],
             "totals": totals,
             "may_redeem": request.user.can(Perm.REDEEM_MEALS) and site.status == "open",
+            "shared_meals": (
+                SharedMeal.objects.visible_to(request.user)
+                .filter(site=site)
+                .select_related("cadre", "problem")[:10]
+                if site.kind != SiteKind.KITCHEN
+                else None
+            ),
+            "may_share": shared.may_record(request.user) and site.status == "open",
+            "low": shared.LOW,
             "diners": (
                 Diner.objects.visible_to(request.user)
                 .filter(enrolled_at=site)

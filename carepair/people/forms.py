@@ -1,7 +1,5 @@
 """Forms of the registry's pages: they parse and check input; people.services writes."""
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +20,7 @@ from carepair.people.models import (
     VisitorKind,
 )
 from carepair.people.services import visitors_for
-from carepair.problems.models import Category as ProblemCategory
-from carepair.problems.models import Severity
+from carepair.problems.forms import RaiseProblemForm
 from carepair.regions.models import Level, Region
 
 DAYS_TO_MEET_A_NEED = 14
@@ -200,8 +197,10 @@ class ConditionField(forms.ChoiceField):
         )
 
 
-class VisitForm(forms.Form):
+class VisitForm(RaiseProblemForm):
     """The door-knocking visit form, made for a phone (敲门行动)."""
+
+    days_to_fix = DAYS_TO_MEET_A_NEED
 
     visited_on = forms.DateField(
         label=_("Visited on"), widget=date_input(), initial=timezone.localdate
@@ -223,29 +222,6 @@ class VisitForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     photos = PhotosField(label=_("Photos"))
-    raise_problem = forms.BooleanField(
-        label=_("Raise the need as a problem to be fixed"), required=False
-    )
-    problem_title = forms.CharField(label=_("Problem"), max_length=200, required=False)
-    problem_category = forms.ChoiceField(
-        label=_("Problem category"), choices=ProblemCategory.choices, required=False
-    )
-    problem_severity = forms.TypedChoiceField(
-        label=_("Severity"), choices=Severity.choices, coerce=int, initial=Severity.MEDIUM
-    )
-    problem_due_on = forms.DateField(
-        label=_("Fix by"),
-        widget=date_input(),
-        required=False,
-        initial=lambda: timezone.localdate() + datetime.timedelta(days=DAYS_TO_MEET_A_NEED),
-    )
-
-    def __init__(self, *args, can_raise: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.can_raise = can_raise
-        if not can_raise:
-            for name in [n for n in self.fields if n.startswith("problem") or n == "raise_problem"]:
-                del self.fields[name]
 
     def clean(self):
         data = super().clean()
@@ -253,13 +229,6 @@ class VisitForm(forms.Form):
             for name in ("health", "safety", "food", "mood"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Choose one."))
-        if self.can_raise and data.get("raise_problem"):
-            if not data.get("problem_title"):
-                self.add_error("problem_title", _("Say in a few words what must be fixed."))
-            if not data.get("problem_category"):
-                self.add_error("problem_category", _("Choose the problem's category."))
-            if not data.get("problem_due_on"):
-                self.add_error("problem_due_on", _("Give the date it must be fixed by."))
         return data
 
 

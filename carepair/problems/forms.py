@@ -210,3 +210,52 @@ STEP_FORMS = {
     "verify": NoteForm,
     "reopen": ReopenForm,
 }
+
+
+class RaiseProblemForm(forms.Form):
+    """The fields that raise what was found (at a door, at a shared meal) as a problem in
+    the same step; dropped for a role that may not raise problems."""
+
+    days_to_fix = 14
+
+    raise_problem = forms.BooleanField(
+        label=_("Raise the need as a problem to be fixed"), required=False
+    )
+    problem_title = forms.CharField(label=_("Problem"), max_length=200, required=False)
+    problem_category = forms.ChoiceField(
+        label=_("Problem category"), choices=Category.choices, required=False
+    )
+    problem_severity = forms.TypedChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        coerce=int,
+        initial=Severity.MEDIUM,
+        required=False,  # nothing to rate when no problem is raised
+        empty_value=Severity.MEDIUM,
+    )
+    problem_due_on = forms.DateField(label=_("Fix by"), widget=date_input(), required=False)
+
+    def __init__(self, *args, can_raise: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_raise = can_raise
+        if not can_raise:
+            for name in [n for n in self.fields if n.startswith("problem") or n == "raise_problem"]:
+                del self.fields[name]
+        else:
+            self.fields["problem_due_on"].initial = timezone.localdate() + datetime.timedelta(
+                days=self.days_to_fix
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.raises():
+            if not data.get("problem_title"):
+                self.add_error("problem_title", _("Say in a few words what must be fixed."))
+            if not data.get("problem_category"):
+                self.add_error("problem_category", _("Choose the problem's category."))
+            if not data.get("problem_due_on"):
+                self.add_error("problem_due_on", _("Give the date it must be fixed by."))
+        return data
+
+    def raises(self) -> bool:
+        return self.can_raise and bool(self.cleaned_data.get("raise_problem"))

@@ -74,6 +74,7 @@ class Source(models.TextChoices):
     VISIT = "visit", _("Found on a visit")
     TOWNSHIP = "township", _("Raised by the township")
     ADMINISTRATION = "administration", _("Raised by civil affairs")
+    SHARED_MEAL = "shared_meal", _("Found at a cadre's shared meal (陪餐)")
 
 
 class EscalationLevel(models.IntegerChoices):

@@ -146,7 +146,13 @@ COUNT_LABELS = {
     "ledger": [("activities", "调研走访和帮扶活动"), ("materials", "物资明细")],
     "problems": [("problems", "问题"), ("problem_events", "流转记录")],
     "lists": [("department_lists", "部门名单"), ("planted_findings", "预置比对发现")],
-    "meals": [("meal_points", "助餐点"), ("diners", "助餐对象"), ("meals", "用餐记录")],
+    "meals": [
+        ("meal_points", "助餐点"),
+        ("diners", "助餐对象"),
+        ("meals", "用餐记录"),
+        ("shared_meals", "干部陪餐"),
+        ("shared_meal_problems", "陪餐投诉转问题"),
+    ],
     "registry": [
         ("people", "困难群众"),
         ("people_active", "在册"),

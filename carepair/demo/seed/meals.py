@@ -3,8 +3,9 @@
 145 meal points (乐养助餐点) in villages and communities, a few village mutual-aid
 canteens (打平伙); some 2,900 older people of the registry enrolled where they live; the
 meals of the last three whole months and of this month so far (lunch most days, dinner
-some), at the subsidy the rules give each; and the three whole months settled and
-locked with each operator.
+some), at the subsidy the rules give each; the three whole months settled and locked
+with each operator; and cadres' shared meals (干部陪餐) at the sites over the same months,
+rated, the few poor ones of the last month raised as problems.
 
 凌云敬老院 runs the point of its own village, so the demo's `institution_staff` records
 meals there.
@@ -14,14 +15,28 @@ import datetime
 import secrets
 from collections import defaultdict
 
+from django.utils import timezone
+
+from carepair.accounts.roles import Perm
 from carepair.demo.seed.people import DEMO_INSTITUTION
 from carepair.demo.seed.rows import Rows, Table
 from carepair.demo.seed.state import BATCH, State
 from carepair.lib.dates import age_on
 from carepair.meals import rules as subsidy_rules
-from carepair.meals.models import Diner, Meal, MealSite, Settlement, SiteKind, SubsidyRule
+from carepair.meals import shared
+from carepair.meals.models import (
+    Diner,
+    Meal,
+    MealSite,
+    Settlement,
+    SharedMeal,
+    SiteKind,
+    SubsidyRule,
+)
 from carepair.meals.services import rule_for, split
 from carepair.people.models import Status
+from carepair.problems.models import Problem, ProblemEvent
+from carepair.regions.models import Level
 
 POINTS = 145
 DINERS_PER_PLACE = 15
@@ -42,10 +57,13 @@ def build(s: State) -> None:
     diners = _diners(s, sites)
     meals = _meals(s, diners, rules, operator_of)
     _settle(s, meals, operator_of)
+    shared_meals, complaints = _shared_meals(s, sites)
     s.counts.update(
         meal_points=sum(1 for site in sites if site.kind == SiteKind.POINT),
         diners=len(diners),
         meals=len(meals),
+        shared_meals=shared_meals,
+        shared_meal_problems=complaints,
     )
 
 
@@ -228,3 +246,96 @@ def _settle(s: State, meals: list[tuple], operator_of: dict) -> None:
         ],
         batch_size=BATCH,
     )
+
+
+# What cadres hear at the table, by how the meal went.
+SAID = {
+    "good": [
+        "老人们说饭菜软烂合口，价格实惠。",
+        "菜品荤素搭配，老人吃得满意。",
+        "环境干净，老人愿意天天来。",
+        "",
+    ],
+    "fair": [
+        "有老人反映米饭偏硬。",
+        "菜的种类有点少，希望多换花样。",
+        "开饭时间偏晚，老人等得久。",
+        "",
+    ],
+    "poor": [
+        "老人反映饭菜偏咸、偏冷。",
+        "餐具清洗不干净，桌面有油污。",
+        "分量不足，有老人没吃饱。",
+    ],
+}
+COMPLAINT = {  # what was said: (the problem's title, category, subcategory)
+    "老人反映饭菜偏咸、偏冷。": ("饭菜偏咸偏冷，需改进烹饪和保温", "health", ""),
+    "餐具清洗不干净，桌面有油污。": ("餐具消毒和就餐环境卫生不达标", "safety", "food"),
+    "分量不足，有老人没吃饱。": ("助餐分量不足，需按标准配餐", "livelihood", ""),
+}
+
+
+def _shared_meals(s: State, sites) -> tuple[int, int]:
+    """One to three sittings a site over the three months and this one, by the township's
+    workers and the county's leaders; most meals rated well, a few poorly. A poor one of
+    the last month, at a site in a village or run by a care institution, is recorded
+    through the service by a township worker, its complaint raised as a problem."""
+    rng, today = s.rng, s.today
+    first = _months_back(today, 3)
+    span = (today - first).days
+    townships = {t.region.code: t for t in s.townships}
+    rows, complaints, seen = [], [], set()
+    for site in sites:
+        if site.kind == SiteKind.KITCHEN:
+            continue
+        township = townships[site.township_code]
+        cadres = township.workers + s.county_leaders.get(township.county, [])
+        for _ in range(rng.randint(1, 3)):
+            day = first + datetime.timedelta(days=rng.randint(0, span))
+            cadre, slot = rng.choice(cadres), "lunch" if rng.random() < 0.85 else "dinner"
+            if (site.pk, day, slot, cadre.pk) in seen:
+                continue
+            seen.add((site.pk, day, slot, cadre.pk))
+            roll = rng.random()
+            mood = "good" if roll < 0.75 else "fair" if roll < 0.93 else "poor"
+            low, high = {"good": (4, 5), "fair": (3, 4), "poor": (1, 3)}[mood]
+            said = rng.choice(SAID[mood])
+            sitting = {
+                "served_on": day,
+                "slot": slot,
+                "diners_present": rng.randint(6, 30),
+                "taste": rng.randint(low, high),
+                "hygiene": rng.randint(low, high),
+                "portion": rng.randint(low, high),
+                "service": rng.randint(max(low, 2), high),
+                "feedback": said,
+                "cadre_title": "" if cadre in township.workers else "县领导",
+            }
+            if (
+                said in COMPLAINT
+                and (today - day).days <= 30
+                and cadre.can(Perm.RAISE_PROBLEM)
+                and (site.region.level == Level.VILLAGE or site.operator.kind == "institution")
+            ):
+                complaints.append((cadre, site.pk, sitting))
+                continue
+            rows.append(Rows(SharedMeal)(site_id=site.pk, cadre_id=cadre.pk, **sitting))
+    SharedMeal.objects.bulk_create(rows, batch_size=BATCH)
+    for cadre, site_pk, sitting in complaints:
+        title, category, subcategory = COMPLAINT[sitting["feedback"]]
+        site = MealSite.objects.select_related("region", "operator").get(pk=site_pk)
+        # Raised through the service (its checks, its event, the summary's cells), due a
+        # week from the real today since it refuses a date already past; then dated, as
+        # the rest of the demo is, to the sitting: a week after it, and raised at lunch.
+        due_on = max(today, timezone.localdate()) + datetime.timedelta(days=7)
+        complaint = shared.Complaint(
+            title=title, category=category, subcategory=subcategory, due_on=due_on
+        )
+        meal = shared.shared_meal_record(actor=cadre, site=site, complaint=complaint, **sitting)
+        moment = s.at(sitting["served_on"], 12, 13)
+        Problem.objects.filter(pk=meal.problem_id).update(
+            raised_at=moment, due_on=sitting["served_on"] + datetime.timedelta(days=7)
+        )
+        ProblemEvent.objects.filter(problem_id=meal.problem_id).update(at=moment)
+        SharedMeal.objects.filter(pk=meal.pk).update(recorded_at=moment)
+    return len(rows) + len(complaints), len(complaints)
