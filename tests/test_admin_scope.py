@@ -7,6 +7,7 @@ from django.urls import reverse
 from carepair.accounts.models import ApiToken, User
 from carepair.accounts.roles import Role
 from carepair.ledger.models import Activity, Material, Photo
+from carepair.meals.models import MealSite, SiteKind, SubsidyRule
 from carepair.orgs.models import Organisation
 from carepair.pairing.models import Pairing
 from carepair.problems import services as problems
@@ -44,6 +45,9 @@ class AdminScopeTest(ApiTestCase):
         )
         ApiToken.issue(cls.county_a_worker)
         cls.user_b = make_user("township_b", Role.TOWNSHIP_WORKER, region=cls.township_b)
+        cls.site_a = MealSite.objects.create(
+            name="凌云社区助餐点", kind=SiteKind.POINT, region=cls.village_a, operator=cls.home_a
+        )
 
     def county_a_objects(self) -> dict:
         return {
@@ -51,6 +55,7 @@ class AdminScopeTest(ApiTestCase):
             User: self.county_a_worker,
             ApiToken: ApiToken.objects.get(user=self.county_a_worker),
             Organisation: self.home_a,
+            MealSite: self.site_a,
             Pairing: self.pair_a,
             Activity: self.activity_a,
             Material: self.activity_a.materials.first(),
@@ -234,3 +239,19 @@ class AdminScopeTest(ApiTestCase):
                 added_elsewhere = (Problem, ProblemEvent, Evidence, Photo, ApiToken, Pairing)
                 expected = 403 if model in added_elsewhere else 200
                 self.assertEqual(self.client.get(self.url(model, "add")).status_code, expected)
+
+
+class CitySettingsAdminTest(ApiTestCase):
+    """The city's settings (subsidy standards, visit rules) are the city's back office's."""
+
+    def test_subsidy_rules_are_kept_by_the_city_alone(self):
+        url = reverse("admin:meals_subsidyrule_changelist")
+        User.objects.filter(pk__in=[self.county_a_worker.pk, self.city_admin.pk]).update(
+            is_staff=True
+        )
+        self.login(self.city_admin)
+        listed = self.client.get(url)
+        self.assertEqual(listed.status_code, 200)
+        self.assertEqual(listed.context["cl"].result_count, SubsidyRule.objects.count())
+        self.login(self.county_a_worker)
+        self.assertEqual(self.client.get(url).status_code, 403)

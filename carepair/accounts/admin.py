@@ -109,6 +109,29 @@ class ScopedAdmin(ScopedFormfields, admin.ModelAdmin):
         self.check_still_visible(request, form.instance)
 
 
+class CitywideAdmin(ScopedAdmin):
+    """For the city's own settings (visit rules, subsidy standards): seen and changed by a
+    city-wide back-office user only."""
+
+    def scoped(self, queryset, user):
+        return queryset if scope_of(user).citywide else queryset.none()
+
+    def _citywide(self, request) -> bool:
+        return may_use_admin(request) and scope_of(request.user).citywide
+
+    def has_module_permission(self, request):
+        return self._citywide(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._citywide(request)
+
+    def has_add_permission(self, request):
+        return self._citywide(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._citywide(request)
+
+
 class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """For models with history. simple_history's own views look records up without
     the admin's queryset; here they go through get_object first, so an out-of-scope

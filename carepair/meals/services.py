@@ -98,6 +98,48 @@ def diner_enroll(*, actor, person: Person, site: MealSite, card_no: str = "") ->
     return diner
 
 
+@transaction.atomic
+def diner_enroll_at_site(*, actor, site: MealSite, id_number: str, name: str) -> Diner:
+    """Enrol at the point (现场登记): the point's staff give the person's ID number and
+    name, and the registry is checked for them. Staff may not browse the registry, so
+    the two must match a registered person together, and any miss answers the same
+    words: the point learns nothing about who is registered."""
+    if not (actor.can(Perm.MANAGE_MEALS) or actor.can(Perm.REDEEM_MEALS)):
+        raise NotAllowed(_("Your role may not do this."))
+    if not MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
+        raise NotAllowed(_("That meal site lies outside your region."))
+    if site.status != SiteStatus.OPEN or site.kind == SiteKind.KITCHEN:
+        raise ValidationError({"site": _("Diners are enrolled at an open canteen or meal point.")})
+    try:
+        number = idnumber.parse(id_number).number
+    except idnumber.InvalidIdNumber as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    person = (
+        Person.objects.filter(id_hash=vault().digest(number), name=name.strip())
+        .select_for_update()
+        .first()
+    )
+    if person is None or person.status != Status.ACTIVE:
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "Nobody of this name and ID number is on the registry: ask the township "
+                    "to register them first."
+                )
+            }
+        )
+    if age_on(person.birth_date, timezone.localdate()) < 60:
+        raise ValidationError({"id_number": _("Meal assistance is for people of 60 and over.")})
+    if Diner.objects.filter(person=person).exists():
+        raise ValidationError({"id_number": _("This person is enrolled already.")})
+    diner = Diner(
+        person=person, enrolled_at=site, card_no=new_card_no(), qr_token=secrets.token_hex(16)
+    )
+    diner._history_user = actor
+    diner.save()
+    return diner
+
+
 # --- subsidy -------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import segno
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carepair.accounts.roles import Perm
+from carepair.ledger.forms import apply_errors
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.lib.excel import xlsx_response
 from carepair.lib.money import fen_to_yuan
@@ -35,6 +37,7 @@ from carepair.meals.models import (
     Slot,
 )
 from carepair.orgs.models import Organisation
+from carepair.people.models import Person
 from carepair.regions import geo
 from carepair.regions.models import Level, Region, full_code, prefix_of
 
@@ -164,8 +167,10 @@ def site_detail(request, pk: int):
 
 @login_required
 def diner_card(request, pk: int):
-    """A diner's card to print: the card number and the QR code points scan."""
-    _may(request, Perm.MANAGE_MEALS)
+    """A diner's card to print: the card number and the QR code points scan; for those
+    who keep diners, and for the staff of the point they are enrolled at."""
+    if not (request.user.can(Perm.MANAGE_MEALS) or request.user.can(Perm.REDEEM_MEALS)):
+        raise NotAllowed
     diner = visible_or_404(
         Diner.objects.select_related("person", "enrolled_at"), request.user, pk=pk
     )
@@ -177,6 +182,56 @@ def diner_card(request, pk: int):
         # segno's own SVG markup, made from a token of hex digits: nothing of the user's.
         {"diner": diner, "qr": mark_safe(svg), "name": diner.person.name},
     )
+
+
+class EnrolForm(forms.Form):
+    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=32)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=64)
+
+
+@login_required
+def diner_enrol(request, pk: int):
+    """Enrol a diner at the point (现场登记), checked against the registry; then print
+    their card."""
+    if not (request.user.can(Perm.MANAGE_MEALS) or request.user.can(Perm.REDEEM_MEALS)):
+        raise NotAllowed
+    site = visible_or_404(MealSite, request.user, pk=pk)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            diner = services.diner_enroll_at_site(
+                actor=request.user, site=site, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is enrolled with card %(card)s: print the card and hand it over.")
+                % {"name": services.masked_name(diner.person.name), "card": diner.card_no},
+            )
+            return redirect("meals:card", pk=diner.pk)
+    return render(request, "meals/enrol.html", {"form": form, "site": site})
+
+
+@login_required
+@require_POST
+def diner_enrol_person(request, pk: int):
+    """Enrol a person of the registry (from their page) at the site chosen there."""
+    _may(request, Perm.MANAGE_MEALS)
+    person = visible_or_404(Person, request.user, pk=pk)
+    site = visible_or_404(MealSite, request.user, pk=request.POST.get("site"))
+    try:
+        diner = services.diner_enroll(actor=request.user, person=person, site=site)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("people:detail", pk=person.pk)
+    messages.success(
+        request,
+        _("%(name)s is enrolled with card %(card)s: print the card and hand it over.")
+        % {"name": person.name, "card": diner.card_no},
+    )
+    return redirect("meals:card", pk=diner.pk)
 
 
 @login_required

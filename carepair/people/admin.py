@@ -4,36 +4,18 @@ numbers stay masked and every reveal is audited."""
 
 from django.contrib import admin
 
-from carepair.accounts.admin import RelatedOnly, ScopedAdmin, may_use_admin
-from carepair.accounts.scope import scope_of
+from carepair.accounts.admin import CitywideAdmin, RelatedOnly, ScopedAdmin
 from carepair.people.models import IdReveal, Person, ServicePoint, VisitRule
 from carepair.people.services import plan_refresh
 
 
 @admin.register(VisitRule)
-class VisitRuleAdmin(ScopedAdmin):
+class VisitRuleAdmin(CitywideAdmin):
+    """The rules are the city's."""
+
     list_display = ("name", "category", "also_category", "min_age", "every_days", "active")
     list_filter = ("active", "category")
     list_editable = ("every_days", "active")
-
-    def scoped(self, queryset, user):
-        # The rules are the city's: seen and changed by a city-wide back-office user.
-        return queryset if scope_of(user).citywide else queryset.none()
-
-    def _citywide(self, request) -> bool:
-        return may_use_admin(request) and scope_of(request.user).citywide
-
-    def has_module_permission(self, request):
-        return self._citywide(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._citywide(request)
-
-    def has_add_permission(self, request):
-        return self._citywide(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._citywide(request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

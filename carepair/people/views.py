@@ -22,6 +22,7 @@ from carepair.ledger.forms import apply_errors
 from carepair.ledger.views import paginate, refuse, serve_photo
 from carepair.lib.errors import NotAllowed, ValidationError
 from carepair.lib.excel import xlsx_response
+from carepair.meals.selectors import meal_panel
 from carepair.people import selectors, services
 from carepair.people.forms import (
     ArchiveForm,
@@ -179,6 +180,7 @@ def _person_page(request, person, *, revealed: str = "", forms: dict | None = No
             "category_form": forms.get("category") or CategoryForm(),
             "referral_form": forms.get("referral") or ReferralForm(user=user),
             "contact_form": forms.get("contact") or ContactForm(),
+            "meals": meal_panel(user, person),
         },
         status=status,
     )
