@@ -19,7 +19,6 @@ from carepair.people.models import (
 from carepair.people.selectors import alerts, due_counts, due_visits
 from carepair.people.services import (
     CategoryLine,
-    Need,
     find_by_id_number,
     id_reveal,
     person_register,
@@ -29,6 +28,7 @@ from carepair.people.services import (
 )
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Source
+from carepair.problems.services import Found
 from tests.base import TODAY
 from tests.people_base import PeopleTestCase, id_for, years_ago
 
@@ -196,7 +196,7 @@ class VisitPlanTest(PeopleTestCase):
 
 class VisitTest(PeopleTestCase):
     def test_a_need_seen_at_the_door_becomes_a_problem_in_one_step(self):
-        need = Need(
+        need = Found(
             title="厨房电线老化",
             category=ProblemCategory.SAFETY,
             due_on=TODAY() + datetime.timedelta(days=7),

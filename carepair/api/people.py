@@ -46,6 +46,7 @@ from carepair.people.models import (
 )
 from carepair.problems.models import Category as ProblemCategory
 from carepair.problems.models import Severity
+from carepair.problems.services import Found
 from carepair.regions.models import Region, in_region
 
 router = Router(tags=["people"])
@@ -615,7 +616,7 @@ def person_visit(request, id: int, payload: VisitIn):
     person = visible_or_404(Person, user, pk=id)
     need = None
     if payload.need is not None:
-        need = services.Need(
+        need = Found(
             title=payload.need.title,
             category=payload.need.category,
             due_on=payload.need.due_on,

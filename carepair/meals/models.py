@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
+from carepair.lib.geofields import latitude_field, longitude_field
 
 
 class SiteKind(models.TextChoices):
@@ -73,22 +74,8 @@ class MealSite(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     capacity = models.PositiveIntegerField(_("meals a day"), null=True, blank=True)
     hours = models.CharField(_("opening hours"), max_length=64, blank=True)
     supplied_by = models.ForeignKey(

@@ -4,7 +4,6 @@ in the platform's loop in the same step, placed at the site's village (or at the
 institution that runs it)."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q
@@ -15,22 +14,12 @@ from carepair.accounts.roles import Perm
 from carepair.lib.errors import NotAllowed, ValidationError
 from carepair.meals.models import MealSite, SharedMeal, SiteKind, SiteStatus
 from carepair.orgs.models import Kind
+from carepair.problems.models import Source
+from carepair.problems.services import Found, problem_raise
 from carepair.regions.models import Level
 
 RATINGS = ("taste", "hygiene", "portion", "service")
 LOW = 2  # a rating at or below it is shown as a warning
-
-
-@dataclass
-class Complaint:
-    """What must be fixed, to be raised as a problem with the record."""
-
-    title: str
-    category: str
-    due_on: datetime.date
-    severity: int = 2
-    description: str = ""
-    subcategory: str = ""
 
 
 def may_record(user) -> bool:
@@ -52,7 +41,7 @@ def shared_meal_record(
     service: int,
     feedback: str = "",
     cadre_title: str = "",
-    complaint: Complaint | None = None,
+    complaint: Found | None = None,
 ) -> SharedMeal:
     """Record a shared meal; with a complaint, raise it as a problem too (both or neither)."""
     if not may_record(actor):
@@ -91,10 +80,7 @@ def shared_meal_record(
     return meal
 
 
-def _raise(actor, site: MealSite, complaint: Complaint, feedback: str):
-    from carepair.problems.models import Source
-    from carepair.problems.services import problem_raise
-
+def _raise(actor, site: MealSite, complaint: Found, feedback: str):
     place = {}
     if site.operator is not None and site.operator.kind == Kind.INSTITUTION:
         place["institution"] = site.operator

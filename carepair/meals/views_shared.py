@@ -16,6 +16,7 @@ from carepair.meals import shared
 from carepair.meals.forms import SharedMealForm
 from carepair.meals.models import MealSite, SharedMeal
 from carepair.meals.views import slot_now
+from carepair.problems.services import Found
 
 
 @login_required
@@ -32,7 +33,7 @@ def shared_meal_create(request, pk: int):
         data = form.cleaned_data
         complaint = None
         if form.raises():
-            complaint = shared.Complaint(
+            complaint = Found(
                 title=data["problem_title"],
                 category=data["problem_category"],
                 due_on=data["problem_due_on"],

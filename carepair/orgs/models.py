@@ -1,12 +1,12 @@
 """Organisations (单位): departments, care institutions, townships, social organisations
 and enterprises."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carepair.accounts.scope import scope_of
+from carepair.lib.geofields import latitude_field, longitude_field
 
 
 class Kind(models.TextChoices):
@@ -105,22 +105,8 @@ class Organisation(models.Model):
     beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
     elderly_residents = models.PositiveIntegerField(_("elderly residents"), null=True, blank=True)
     child_residents = models.PositiveIntegerField(_("child residents"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     # Enterprises only.
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -41,6 +41,7 @@ from carepair.people.models import (
     VisitProblem,
     VisitRule,
 )
+from carepair.problems.services import Found, problem_raise
 from carepair.regions.models import Level
 from carepair.reports import rollup
 
@@ -437,17 +438,6 @@ def plan_refresh(people=None, today: datetime.date | None = None) -> int:
 # --- door-knocking visits ----------------------------------------------------------------
 
 
-@dataclass
-class Need:
-    """A need seen at the door, to be raised as a problem in the same step."""
-
-    title: str
-    category: str
-    due_on: datetime.date
-    severity: int = 2
-    description: str = ""
-
-
 @changes_records
 @transaction.atomic
 def visit_record(
@@ -463,7 +453,7 @@ def visit_record(
     needs: str = "",
     notes: str = "",
     photos=(),
-    need: Need | None = None,
+    need: Found | None = None,
 ) -> HouseholdVisit:
     """Record a household visit (入户走访) and, if a need is given, raise it as a problem
     in the person's village in the same step."""
@@ -503,12 +493,12 @@ def visit_record(
         )
     if need is not None:
         from carepair.problems.models import Source
-        from carepair.problems.services import problem_raise
 
         problem = problem_raise(
             actor=actor,
             title=need.title,
             category=need.category,
+            subcategory=need.subcategory,
             due_on=need.due_on,
             region=person.region,
             severity=need.severity,

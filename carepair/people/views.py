@@ -47,6 +47,7 @@ from carepair.people.models import (
     Status,
     VisitPhoto,
 )
+from carepair.problems.services import Found
 from carepair.regions.models import Region
 
 
@@ -351,7 +352,7 @@ def visit_create(request, pk: int):
         data = form.cleaned_data
         need = None
         if can_raise and data.get("raise_problem"):
-            need = services.Need(
+            need = Found(
                 title=data["problem_title"],
                 category=data["problem_category"],
                 due_on=data["problem_due_on"],

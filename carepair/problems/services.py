@@ -5,6 +5,7 @@ and writing its own ProblemEvent (who, when, from, to, why).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -151,6 +152,19 @@ def validate_category(category: str, subcategory: str) -> None:
         raise ValidationError(
             {"subcategory": _("This subcategory does not belong to the chosen category.")}
         )
+
+
+@dataclass
+class Found:
+    """Something found on the ground (a need at a door, a complaint at a shared meal) to
+    be raised as a problem in the same step as the record it was found in."""
+
+    title: str
+    category: str
+    due_on: datetime.date
+    severity: int = 2
+    description: str = ""
+    subcategory: str = ""
 
 
 @changes_records

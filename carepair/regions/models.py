@@ -5,9 +5,10 @@ The code is already a path: city 511100000000, county 511102000000, township
 filter on an indexed column, so the tree needs no other structure.
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from carepair.lib.geofields import latitude_field, longitude_field
 
 
 class Level(models.IntegerChoices):
@@ -81,22 +82,8 @@ class Region(models.Model):
     )
     # Where a township's seat (驻地) or a village's centre is: the meal-point planner's
     # demand and candidate sites, and the map. Empty where not known.
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     objects = RegionQuerySet.as_manager()
 

@@ -36,6 +36,7 @@ from carepair.meals.models import (
 from carepair.meals.services import rule_for, split
 from carepair.people.models import Status
 from carepair.problems.models import Problem, ProblemEvent
+from carepair.problems.services import Found
 from carepair.regions.models import Level
 
 POINTS = 145
@@ -328,9 +329,7 @@ def _shared_meals(s: State, sites) -> tuple[int, int]:
         # week from the real today since it refuses a date already past; then dated, as
         # the rest of the demo is, to the sitting: a week after it, and raised at lunch.
         due_on = max(today, timezone.localdate()) + datetime.timedelta(days=7)
-        complaint = shared.Complaint(
-            title=title, category=category, subcategory=subcategory, due_on=due_on
-        )
+        complaint = Found(title=title, category=category, subcategory=subcategory, due_on=due_on)
         meal = shared.shared_meal_record(actor=cadre, site=site, complaint=complaint, **sitting)
         moment = s.at(sitting["served_on"], 12, 13)
         Problem.objects.filter(pk=meal.problem_id).update(
