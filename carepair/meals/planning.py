@@ -105,16 +105,15 @@ def villages_of(user, region: Region, day: datetime.date | None = None) -> list[
         .active()
         .filter(region__code__startswith=prefix, birth_date__lte=sixty)
     )
-    elderly = dict(people.values_list("region_id").annotate(n=Count("pk")).order_by())
-    priority_people = people.filter(
-        Q(birth_date__lte=eighty)
-        | Q(
-            pk__in=PersonCategory.objects.current(day)
-            .filter(category__in=PRIORITY)
-            .values("person_id")
-        )
+    in_priority = Q(birth_date__lte=eighty) | Q(
+        pk__in=PersonCategory.objects.current(day).filter(category__in=PRIORITY).values("person_id")
     )
-    priority = dict(priority_people.values_list("region_id").annotate(n=Count("pk")).order_by())
+    counts = {
+        region: (n, priority)
+        for region, n, priority in people.values_list("region_id")
+        .annotate(n=Count("pk"), priority=Count("pk", filter=in_priority))
+        .order_by()
+    }
     rows = (
         Region.objects.visible_to(user)
         .filter(
@@ -133,8 +132,8 @@ def villages_of(user, region: Region, day: datetime.date | None = None) -> list[
             township=r.parent_id,
             lat=float(r.latitude),
             lon=float(r.longitude),
-            elderly=elderly.get(r.code, 0),
-            priority=priority.get(r.code, 0),
+            elderly=counts.get(r.code, (0, 0))[0],
+            priority=counts.get(r.code, (0, 0))[1],
             urban=r.name.endswith("社区") or r.parent.name.endswith("街道"),
         )
         for r in rows
