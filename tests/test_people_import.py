@@ -146,6 +146,20 @@ class GoodFileTests(ImportTestCase):
         self.assertEqual(child.contacts.get().kind, ContactKind.GUARDIAN)
         self.assertEqual(child.categories.get().start_on, TODAY())
 
+    def test_text_with_tabs_backslashes_and_line_breaks_is_written_as_typed(self):
+        # PostgreSQL's COPY text format gives these characters a meaning of their own.
+        rows = self.good_rows()
+        rows[0]["现住址"] = "东街\t3号\\N\r\n二楼"
+        rows[0]["户籍地址"] = "\\N"
+        rows[0]["监护人或紧急联系人"] = "赵\\建国"
+        outcome = self.run_import(write_csv(self.dir / "people.csv", rows))
+        self.assertFalse(outcome.rejected, outcome.problems)
+        elder = Person.objects.get(name="赵桂兰")
+        self.assertEqual(elder.address, "东街\t3号\\N\r\n二楼")
+        self.assertEqual(elder.household_address, "\\N")
+        self.assertEqual(elder.contacts.get().name, "赵\\建国")
+        self.assertEqual(elder.history.get().address, elder.address)
+
     def test_a_gb18030_csv_from_chinese_excel_imports(self):
         path = write_csv(self.dir / "people.csv", self.good_rows(), encoding="gb18030")
         outcome = self.run_import(path)
