@@ -244,6 +244,18 @@ class RejectedWholeTests(ImportTestCase):
         outcome = self.reject(row("卫某", id_for("511102", years_ago(40), 45), 帮扶类别="留守儿童"))
         self.assert_rejected_naming(outcome, 4, "帮扶类别", "18")
 
+    def test_a_word_that_is_not_a_category_is_named_on_every_row_that_has_it(self):
+        # The lines of a categories cell are remembered between rows: only good ones.
+        rows = [
+            *self.good_rows(),
+            row("蒋某", id_for("511102", years_ago(70), 46), 帮扶类别="独居；孤寡"),
+            row("沈某", id_for("511102", years_ago(71), 47), 帮扶类别="独居；孤寡"),
+        ]
+        outcome = self.run_import(write_xlsx(self.dir / "people.xlsx", rows))
+        self.assertEqual(Person.objects.count(), self.people)
+        self.assert_rejected_naming(outcome, 4, "帮扶类别", "孤寡")
+        self.assert_rejected_naming(outcome, 5, "帮扶类别", "孤寡")
+
     def test_wrong_columns_are_named_and_nothing_is_read(self):
         headers = ["姓名", "身份证号码", "住址", "备注"]
         path = write_csv(self.dir / "wrong.csv", [], headers=headers)

@@ -100,6 +100,24 @@ class _RowChecker:
         self.scope = scope_of(actor)
         self.today = today
         self.dates: dict[str, datetime.date | object] = {}
+        self.lines: dict[tuple, tuple[CategoryLine, ...]] = {}
+
+    def texts(self, cells: list) -> dict[str, str]:
+        """Each column's cell as text (cell_text()), "" for a column the row lacks."""
+        n = len(cells)
+        text = dict.fromkeys(BY_KEY, "")
+        for key, i in self.items:
+            if i < n:
+                value = cells[i]
+                if type(value) is str:
+                    # cell_text's common case inline: a hundred thousand rows of 15 cells.
+                    value = value.strip()
+                    if value and (value[0] in "'=" or "\u3000" in value):
+                        value = cell_text(value)
+                    text[key] = value
+                else:
+                    text[key] = cell_text(value)
+        return text
 
     def date(self, value) -> datetime.date:
         """cell_date(), remembered for text cells: a file has few distinct dates."""
@@ -116,6 +134,49 @@ class _RowChecker:
             raise ValueError(value)
         return known
 
+    def categories(self, cell: str, since: datetime.date, source: str, bad) -> list:
+        """The category lines of a cell; the lines of a cell read without fault are kept
+        for the next row with the same cell, start date and source (a file has few)."""
+        memo = (cell, since, source)
+        known = self.lines.get(memo)
+        if known is not None:
+            return list(known)
+        faults = 0
+
+        def fault(key: str, reason: str) -> None:
+            nonlocal faults
+            faults += 1
+            bad(key, reason)
+
+        lines = []
+        for item in _SPLIT.split(cell) if cell else ():
+            item = item.strip()
+            category = CATEGORY_WORDS.get(item)  # most cells: a name and no date
+            start = since
+            if category is None and item:
+                match = _ITEM.match(item)
+                category = CATEGORY_WORDS.get(match["word"].strip()) if match else None
+                if category is None:
+                    fault(
+                        "categories",
+                        _("“%(word)s” is not a category of the template.") % {"word": item},
+                    )
+                    continue
+                if match["date"]:
+                    try:
+                        start = cell_date(match["date"])
+                    except ValueError:
+                        fault(
+                            "categories",
+                            _("“%(word)s”: the date is not a date.") % {"word": item},
+                        )
+                        continue
+            if category is not None:
+                lines.append(CategoryLine(category, start, source=source))
+        if not faults:
+            self.lines[memo] = tuple(lines)
+        return lines
+
     def cell(self, cells: list, key: str):
         i = self.positions.get(key)
         return cells[i] if i is not None and i < len(cells) else None
@@ -126,19 +187,7 @@ class _RowChecker:
         def bad(key: str, reason: str, value: str = "") -> None:
             problems.append(Problem(row_no, BY_KEY[key].header, reason, value=value))
 
-        n = len(cells)
-        text = dict.fromkeys(BY_KEY, "")
-        for key, i in self.items:
-            if i < n:
-                value = cells[i]
-                if type(value) is str:
-                    # cell_text's common case inline: a hundred thousand rows of 15 cells.
-                    value = value.strip()
-                    if value and (value[0] in "'=" or "\u3000" in value):
-                        value = cell_text(value)
-                    text[key] = value
-                else:
-                    text[key] = cell_text(value)
+        text = self.texts(cells)
         raw_id = self.cell(cells, "id_number")
         if isinstance(raw_id, float) and raw_id >= 1e17:
             bad(
@@ -174,31 +223,7 @@ class _RowChecker:
         source = text["categories_source"]
         if len(source) > 64:
             bad("categories_source", _("Longer than 64 characters."))
-        lines = []
-        for item in _SPLIT.split(text["categories"]) if text["categories"] else ():
-            item = item.strip()
-            category = CATEGORY_WORDS.get(item)  # most cells: a name and no date
-            start = since
-            if category is None and item:
-                match = _ITEM.match(item)
-                category = CATEGORY_WORDS.get(match["word"].strip()) if match else None
-                if category is None:
-                    bad(
-                        "categories",
-                        _("“%(word)s” is not a category of the template.") % {"word": item},
-                    )
-                    continue
-                if match["date"]:
-                    try:
-                        start = cell_date(match["date"])
-                    except ValueError:
-                        bad(
-                            "categories",
-                            _("“%(word)s”: the date is not a date.") % {"word": item},
-                        )
-                        continue
-            if category is not None:
-                lines.append(CategoryLine(category, start, source=source))
+        lines = self.categories(text["categories"], since, source, bad)
 
         living = text["living"]
         if living:

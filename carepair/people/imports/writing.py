@@ -4,6 +4,7 @@ history rows alongside, visit plans made as registration makes them."""
 
 import datetime
 import functools
+import itertools
 import json
 from collections import defaultdict
 
@@ -196,7 +197,8 @@ def _insert_with_history(model, columns: tuple[str, ...], rows: list[tuple], sta
 
 def _history_from(model, keys: list[int], stamp: dict) -> None:
     """INSERT INTO the history table SELECT the rows of these keys, with the stamp (the
-    keys go in as one array: on SQLite a JSON one, read with json_each)."""
+    keys go in as a range when they follow one another, else as one array: on SQLite a
+    JSON one, read with json_each)."""
     ops = connection.ops
     history = model.history.model._meta
     fields = [f for f in history.concrete_fields if not isinstance(f, models.AutoField)]
@@ -211,7 +213,10 @@ def _history_from(model, keys: list[int], stamp: dict) -> None:
     columns = ", ".join([*copied, *(ops.quote_name(f.column) for f in stamped)])
     chosen = ", ".join([*copied, *(["%s"] * len(stamped))])
     pk = ops.quote_name(model._meta.pk.column)
-    if connection.vendor == "postgresql":
+    if keys == list(range(keys[0], keys[0] + len(keys))):
+        # The usual case (one import taking keys at a time): a range, not a list.
+        which, keys_param = f"{pk} BETWEEN %s AND %s", None
+    elif connection.vendor == "postgresql":
         # As an array's text: psycopg adapting a list of a hundred thousand numbers
         # takes longer than the query.
         which, keys_param = f"{pk} = ANY(%s::bigint[])", "{" + ",".join(map(str, keys)) + "}"
@@ -221,7 +226,7 @@ def _history_from(model, keys: list[int], stamp: dict) -> None:
         cursor.execute(
             f"INSERT INTO {ops.quote_name(history.db_table)} ({columns}) "
             f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} WHERE {which}",
-            [*values, keys_param],
+            [*values, *((keys[0], keys[-1]) if keys_param is None else (keys_param,))],
         )
 
 
@@ -295,7 +300,7 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
     connection.ensure_connection()
     execute = connection.connection.execute
     for chunk in chunks(rows, per_statement):
-        params = [value for row in chunk for value in row]
+        params = list(itertools.chain.from_iterable(chunk))
         done = execute(head + ", ".join([one] * len(chunk)) + tail, params)
         keys += [r[0] for r in done.fetchall()]
     return keys
