@@ -46,12 +46,7 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
     """Write the checked rows in one transaction. Who is registered already is asked
     inside it, so nobody is doubled by a registration made while the file was checked
     (and the unique keyed hash refuses a concurrent import of the same person)."""
-    existing: dict[str, int] = {}
-    for chunk in chunks([r.digest for r in rows], 10000):
-        existing.update(
-            (digest, pk)
-            for digest, pk in Person.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk")
-        )
+    existing = _registered([r.digest for r in rows])
     new = [r for r in rows if r.digest not in existing]
     old = [r for r in rows if r.digest in existing]
     if connection.vendor == "sqlite":
@@ -137,6 +132,23 @@ PERSON_COLUMNS = (
 )
 CATEGORY_COLUMNS = ("person_id", "category", "start_on", "end_on", "source")
 CONTACT_COLUMNS = ("person_id", "kind", "name", "relation", "phone", "age", "health")
+
+
+def _registered(digests: list[str]) -> dict[str, int]:
+    """{keyed hash: person key} of the people already registered, in any region (one of
+    another region is reported, not changed). One query with the hashes as one array:
+    chunks of ten thousand through the ORM took 2.4 s per 100,000 on PostgreSQL."""
+    if not digests:
+        return {}
+    table = connection.ops.quote_name(Person._meta.db_table)
+    if connection.vendor == "postgresql":
+        # Keyed hashes are hexadecimal: nothing in them needs quoting in an array.
+        which, param = "= ANY(%s::varchar[])", "{" + ",".join(digests) + "}"
+    else:
+        which, param = "IN (SELECT value FROM json_each(%s))", json.dumps(digests)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id_hash, id FROM {table} WHERE id_hash {which}", [param])
+        return dict(cursor.fetchall())
 
 
 def _columns(model, given: tuple[str, ...], values: dict) -> tuple[tuple[str, ...], tuple]:
