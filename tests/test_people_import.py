@@ -146,6 +146,20 @@ class GoodFileTests(ImportTestCase):
         self.assertEqual(child.contacts.get().kind, ContactKind.GUARDIAN)
         self.assertEqual(child.categories.get().start_on, TODAY())
 
+    def test_text_with_tabs_backslashes_and_line_breaks_is_written_as_typed(self):
+        # PostgreSQL's COPY text format gives these characters a meaning of their own.
+        rows = self.good_rows()
+        rows[0]["现住址"] = "东街\t3号\\N\r\n二楼"
+        rows[0]["户籍地址"] = "\\N"
+        rows[0]["监护人或紧急联系人"] = "赵\\建国"
+        outcome = self.run_import(write_csv(self.dir / "people.csv", rows))
+        self.assertFalse(outcome.rejected, outcome.problems)
+        elder = Person.objects.get(name="赵桂兰")
+        self.assertEqual(elder.address, "东街\t3号\\N\r\n二楼")
+        self.assertEqual(elder.household_address, "\\N")
+        self.assertEqual(elder.contacts.get().name, "赵\\建国")
+        self.assertEqual(elder.history.get().address, elder.address)
+
     def test_a_gb18030_csv_from_chinese_excel_imports(self):
         path = write_csv(self.dir / "people.csv", self.good_rows(), encoding="gb18030")
         outcome = self.run_import(path)
@@ -229,6 +243,18 @@ class RejectedWholeTests(ImportTestCase):
     def test_a_category_for_children_on_an_adult_rejects_the_file(self):
         outcome = self.reject(row("卫某", id_for("511102", years_ago(40), 45), 帮扶类别="留守儿童"))
         self.assert_rejected_naming(outcome, 4, "帮扶类别", "18")
+
+    def test_a_word_that_is_not_a_category_is_named_on_every_row_that_has_it(self):
+        # The lines of a categories cell are remembered between rows: only good ones.
+        rows = [
+            *self.good_rows(),
+            row("蒋某", id_for("511102", years_ago(70), 46), 帮扶类别="独居；孤寡"),
+            row("沈某", id_for("511102", years_ago(71), 47), 帮扶类别="独居；孤寡"),
+        ]
+        outcome = self.run_import(write_xlsx(self.dir / "people.xlsx", rows))
+        self.assertEqual(Person.objects.count(), self.people)
+        self.assert_rejected_naming(outcome, 4, "帮扶类别", "孤寡")
+        self.assert_rejected_naming(outcome, 5, "帮扶类别", "孤寡")
 
     def test_wrong_columns_are_named_and_nothing_is_read(self):
         headers = ["姓名", "身份证号码", "住址", "备注"]

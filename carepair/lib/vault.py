@@ -12,7 +12,6 @@ Losing the key loses the numbers: back it up apart from the database.
 
 import base64
 import functools
-import hashlib
 import hmac
 import os
 from pathlib import Path
@@ -37,9 +36,20 @@ class Vault:
         self._mac_key = _derive(master, b"digest")
 
     def encrypt(self, text: str) -> str:
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, text.encode(), PURPOSE)
-        return base64.urlsafe_b64encode(nonce + sealed).decode()
+        return self.encrypt_many([text])[0]
+
+    def encrypt_many(self, texts: list[str]) -> list[str]:
+        """Each text encrypted under a fresh random nonce: the nonces of the whole list
+        are read from the system's random source at once (an import encrypts a hundred
+        thousand numbers), never shared between two texts."""
+        seal = self._aead.encrypt
+        encode = base64.urlsafe_b64encode
+        pool = os.urandom(NONCE_BYTES * len(texts))
+        out = []
+        for i, text in enumerate(texts):
+            nonce = pool[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+            out.append(encode(nonce + seal(nonce, text.encode(), PURPOSE)).decode())
+        return out
 
     def decrypt(self, token: str) -> str:
         raw = base64.urlsafe_b64decode(token)
@@ -47,7 +57,7 @@ class Vault:
 
     def digest(self, text: str) -> str:
         """The keyed hash a number is found by: equal numbers, equal digests."""
-        return hmac.new(self._mac_key, text.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._mac_key, text.encode(), "sha256").hex()
 
 
 def _derive(master: bytes, info: bytes) -> bytes:

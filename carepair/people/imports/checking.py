@@ -80,6 +80,8 @@ class Row:
         return idnumber.mask(self.number)
 
 
+_NOT_A_DATE = object()
+
 Progress = Callable[[str, int, int], None]  # stage, rows done, rows in all
 
 
@@ -97,7 +99,83 @@ class _RowChecker:
         self.villages = villages  # code -> level, for the codes the file names
         self.scope = scope_of(actor)
         self.today = today
-        self.keys = vault()
+        self.dates: dict[str, datetime.date | object] = {}
+        self.lines: dict[tuple, tuple[CategoryLine, ...]] = {}
+
+    def texts(self, cells: list) -> dict[str, str]:
+        """Each column's cell as text (cell_text()), "" for a column the row lacks."""
+        n = len(cells)
+        text = dict.fromkeys(BY_KEY, "")
+        for key, i in self.items:
+            if i < n:
+                value = cells[i]
+                if type(value) is str:
+                    # cell_text's common case inline: a hundred thousand rows of 15 cells.
+                    value = value.strip()
+                    if value and (value[0] in "'=" or "\u3000" in value):
+                        value = cell_text(value)
+                    text[key] = value
+                else:
+                    text[key] = cell_text(value)
+        return text
+
+    def date(self, value) -> datetime.date:
+        """cell_date(), remembered for text cells: a file has few distinct dates."""
+        if type(value) is not str:
+            return cell_date(value)
+        known = self.dates.get(value)
+        if known is None:
+            try:
+                known = cell_date(value)
+            except ValueError:
+                known = _NOT_A_DATE
+            self.dates[value] = known
+        if known is _NOT_A_DATE:
+            raise ValueError(value)
+        return known
+
+    def categories(self, cell: str, since: datetime.date, source: str, bad) -> list:
+        """The category lines of a cell; the lines of a cell read without fault are kept
+        for the next row with the same cell, start date and source (a file has few)."""
+        memo = (cell, since, source)
+        known = self.lines.get(memo)
+        if known is not None:
+            return list(known)
+        faults = 0
+
+        def fault(key: str, reason: str) -> None:
+            nonlocal faults
+            faults += 1
+            bad(key, reason)
+
+        lines = []
+        for item in _SPLIT.split(cell) if cell else ():
+            item = item.strip()
+            category = CATEGORY_WORDS.get(item)  # most cells: a name and no date
+            start = since
+            if category is None and item:
+                match = _ITEM.match(item)
+                category = CATEGORY_WORDS.get(match["word"].strip()) if match else None
+                if category is None:
+                    fault(
+                        "categories",
+                        _("“%(word)s” is not a category of the template.") % {"word": item},
+                    )
+                    continue
+                if match["date"]:
+                    try:
+                        start = cell_date(match["date"])
+                    except ValueError:
+                        fault(
+                            "categories",
+                            _("“%(word)s”: the date is not a date.") % {"word": item},
+                        )
+                        continue
+            if category is not None:
+                lines.append(CategoryLine(category, start, source=source))
+        if not faults:
+            self.lines[memo] = tuple(lines)
+        return lines
 
     def cell(self, cells: list, key: str):
         i = self.positions.get(key)
@@ -109,11 +187,7 @@ class _RowChecker:
         def bad(key: str, reason: str, value: str = "") -> None:
             problems.append(Problem(row_no, BY_KEY[key].header, reason, value=value))
 
-        n = len(cells)
-        text = dict.fromkeys(BY_KEY, "")
-        for key, i in self.items:
-            if i < n:
-                text[key] = cell_text(cells[i])
+        text = self.texts(cells)
         raw_id = self.cell(cells, "id_number")
         if isinstance(raw_id, float) and raw_id >= 1e17:
             bad(
@@ -132,14 +206,14 @@ class _RowChecker:
         born = None
         if text["birth_date"]:
             try:
-                born = cell_date(self.cell(cells, "birth_date"))
+                born = self.date(self.cell(cells, "birth_date"))
             except ValueError:
                 bad("birth_date", _("Not a date: write it as 1944-03-05."), text["birth_date"])
 
         since = self.today
         if text["categories_since"]:
             try:
-                since = cell_date(self.cell(cells, "categories_since"))
+                since = self.date(self.cell(cells, "categories_since"))
             except ValueError:
                 bad(
                     "categories_since",
@@ -149,31 +223,7 @@ class _RowChecker:
         source = text["categories_source"]
         if len(source) > 64:
             bad("categories_source", _("Longer than 64 characters."))
-        lines = []
-        for item in _SPLIT.split(text["categories"]) if text["categories"] else ():
-            item = item.strip()
-            category = CATEGORY_WORDS.get(item)  # most cells: a name and no date
-            start = since
-            if category is None and item:
-                match = _ITEM.match(item)
-                category = CATEGORY_WORDS.get(match["word"].strip()) if match else None
-                if category is None:
-                    bad(
-                        "categories",
-                        _("“%(word)s” is not a category of the template.") % {"word": item},
-                    )
-                    continue
-                if match["date"]:
-                    try:
-                        start = cell_date(match["date"])
-                    except ValueError:
-                        bad(
-                            "categories",
-                            _("“%(word)s”: the date is not a date.") % {"word": item},
-                        )
-                        continue
-            if category is not None:
-                lines.append(CategoryLine(category, start, source=source))
+        lines = self.categories(text["categories"], since, source, bad)
 
         living = text["living"]
         if living:
@@ -250,8 +300,8 @@ class _RowChecker:
                 row=row_no,
                 name=checked.name,
                 number=number,
-                digest=self.keys.digest(number),
-                cipher=self.keys.encrypt(number),
+                digest="",
+                cipher="",
                 sex=checked.sex,
                 birth_date=checked.birth_date,
                 village=village,
@@ -359,4 +409,12 @@ def check_file(
                 )
         rows = [row for row in rows if row.number not in twice]
     problems.sort(key=lambda p: p.row)
+    # Hashed and encrypted together once the rows are known good: the nonces are drawn
+    # in one call for the lot.
+    keys = vault()
+    numbers = [row.number for row in rows]
+    for row, digest, cipher in zip(
+        rows, map(keys.digest, numbers), keys.encrypt_many(numbers), strict=True
+    ):
+        row.digest, row.cipher = digest, cipher
     return rows, problems, total

@@ -4,8 +4,8 @@ history rows alongside, visit plans made as registration makes them."""
 
 import datetime
 import functools
+import itertools
 import json
-import operator
 from collections import defaultdict
 
 from django.db import connection, models, transaction
@@ -46,12 +46,7 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
     """Write the checked rows in one transaction. Who is registered already is asked
     inside it, so nobody is doubled by a registration made while the file was checked
     (and the unique keyed hash refuses a concurrent import of the same person)."""
-    existing: dict[str, int] = {}
-    for chunk in chunks([r.digest for r in rows], 10000):
-        existing.update(
-            (digest, pk)
-            for digest, pk in Person.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk")
-        )
+    existing = _registered([r.digest for r in rows])
     new = [r for r in rows if r.digest not in existing]
     old = [r for r in rows if r.digest in existing]
     if connection.vendor == "sqlite":
@@ -73,75 +68,149 @@ def _write(*, actor, rows: list[Row], mode: str, outcome, today) -> None:
     def interval(categories: frozenset, age: int) -> int | None:
         return every_days_for(rules, set(categories), age)
 
-    blank = _defaults(Person)
+    person_columns, person_tail = _columns(
+        Person,
+        PERSON_COLUMNS,
+        {"created_at": now, "created_by_id": stamp["history_user_id"]},
+    )
+    day = _day_text()
+    due = day(today)
     people = []
     for r in new:
         # The plan plan_refresh() would make for someone never visited: due today.
         every = interval(frozenset(c.category for c in r.categories), age_on(r.birth_date, today))
         people.append(
-            {
-                **blank,
-                "name": r.name,
-                "id_cipher": r.cipher,
-                "id_hash": r.digest,
-                "id_masked": r.masked,
-                "sex": r.sex,
-                "birth_date": r.birth_date,
-                "phone": r.phone,
-                "household_address": r.household_address,
-                "address": r.address,
-                "region_id": r.village,
-                "living": r.living or Living.OTHER,
-                "visit_every_days": every,
-                "next_visit_on": today if every else None,
-                "created_at": now,
-                "created_by_id": stamp["history_user_id"],
-            }
+            (
+                r.name,
+                r.cipher,
+                r.digest,
+                r.masked,
+                r.sex,
+                day(r.birth_date),
+                r.phone,
+                r.household_address,
+                r.address,
+                r.village,
+                r.living or Living.OTHER,
+                every,
+                due if every else None,
+                *person_tail,
+            )
         )
-    _insert_with_history(Person, people, stamp)
+    keys = _insert_with_history(Person, person_columns, people, stamp)
     categories, contacts = [], []
-    for person, r in zip(people, new, strict=True):
-        categories += _category_rows(person["id"], r.categories)
+    for pk, r in zip(keys, new, strict=True):
+        categories += _category_rows(pk, r.categories, day)
         if r.contact:
-            contacts.append(_contact_row(person["id"], r.contact, r.birth_date, today))
+            contacts.append(_contact_row(pk, r.contact, r.birth_date, today))
     outcome.created = len(people)
-    merged_pks = _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
-    _insert_with_history(PersonCategory, categories, stamp)
-    _insert_with_history(Contact, contacts, stamp)
+    merged_pks = _merge(actor, old, existing, mode, outcome, categories, contacts, user, now, day)
+    _insert_with_history(PersonCategory, CATEGORY_COLUMNS, categories, stamp)
+    _insert_with_history(Contact, CONTACT_COLUMNS, contacts, stamp)
     for chunk in chunks(merged_pks, 2000):
         plan_refresh(Person.objects.filter(pk__in=chunk), today=today)
     rollup.refresh_registry({r.village for r in rows})
     records_changed()
 
 
-def _defaults(model) -> dict:
-    return {f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+# The columns the rows are built with, in this order; every other column takes its
+# default (the same for every row).
+PERSON_COLUMNS = (
+    "name",
+    "id_cipher",
+    "id_hash",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "phone",
+    "household_address",
+    "address",
+    "region_id",
+    "living",
+    "visit_every_days",
+    "next_visit_on",
+)
+CATEGORY_COLUMNS = ("person_id", "category", "start_on", "end_on", "source")
+CONTACT_COLUMNS = ("person_id", "kind", "name", "relation", "phone", "age", "health")
 
 
-def _insert_with_history(model, rows: list[dict], stamp: dict) -> None:
-    """Insert the rows, setting each row's "id", and their history rows (who, when: this
-    import). Django's bulk_create spends two thirds of an import's time building model
-    instances and compiling SQL for each; these are plain multi-row INSERT statements on
-    SQLite and COPY on PostgreSQL (its bulk-loading path), the values adapted as Django
-    would. On SQLite the history rows are copied by the database from the rows just
-    written; on PostgreSQL a second COPY is faster still."""
-    if not rows:
-        return
+def _registered(digests: list[str]) -> dict[str, int]:
+    """{keyed hash: person key} of the people already registered, in any region (one of
+    another region is reported, not changed). One query with the hashes as one array:
+    chunks of ten thousand through the ORM took 2.4 s per 100,000 on PostgreSQL."""
+    if not digests:
+        return {}
+    table = connection.ops.quote_name(Person._meta.db_table)
     if connection.vendor == "postgresql":
-        for row, pk in zip(rows, _next_keys(model, len(rows)), strict=True):
-            row["id"] = pk
-        _copy(model, rows)
-        _copy(model.history.model, [{**row, **stamp} for row in rows])
-        return
-    keys = _insert(model, rows, returning=True)
-    for row, pk in zip(rows, keys, strict=True):
-        row["id"] = pk
+        # Keyed hashes are hexadecimal: nothing in them needs quoting in an array.
+        which, param = "= ANY(%s::varchar[])", "{" + ",".join(digests) + "}"
+    else:
+        which, param = "IN (SELECT value FROM json_each(%s))", json.dumps(digests)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id_hash, id FROM {table} WHERE id_hash {which}", [param])
+        return dict(cursor.fetchall())
+
+
+def _columns(model, given: tuple[str, ...], values: dict) -> tuple[tuple[str, ...], tuple]:
+    """The given columns followed by all the others but the key, and the values those
+    others take in every row: from `values`, else the field's default."""
+    rest = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname not in given
+    ]
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    tail = [values[a] if a in values else fields[a].get_default() for a in rest]
+    for i, value in enumerate(tail):
+        if isinstance(value, datetime.datetime):
+            tail[i] = (
+                value.isoformat()
+                if connection.vendor == "postgresql"
+                else connection.ops.adapt_datetimefield_value(value)
+            )
+        elif isinstance(value, datetime.date):
+            tail[i] = value.isoformat()
+    return (*given, *rest), tuple(tail)
+
+
+def _day_text():
+    """A date as the text both databases take (ISO 8601), each distinct date written
+    once: a file has few distinct dates."""
+    known: dict[datetime.date, str] = {}
+
+    def day(value: datetime.date | None) -> str | None:
+        if value is None:
+            return None
+        text = known.get(value)
+        if text is None:
+            text = known[value] = value.isoformat()
+        return text
+
+    return day
+
+
+def _insert_with_history(model, columns: tuple[str, ...], rows: list[tuple], stamp: dict):
+    """Insert the rows (tuples in the order of `columns`) and their history rows (who,
+    when: this import); return the rows' keys, in order. Django's bulk_create spends two
+    thirds of an import's time building model instances and compiling SQL for each;
+    these are plain multi-row INSERT statements on SQLite and COPY on PostgreSQL (its
+    bulk-loading path). The history rows are copied by the database itself from the
+    rows just written."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        keys = _next_keys(model, len(rows))
+        _copy(model, ("id", *columns), [(pk, *row) for pk, row in zip(keys, rows, strict=True)])
+    else:
+        keys = _insert(model, columns, rows)
     _history_from(model, keys, stamp)
+    return keys
 
 
 def _history_from(model, keys: list[int], stamp: dict) -> None:
     """INSERT INTO the history table SELECT the rows of these keys, with the stamp (the
-    keys go in as one JSON array, which SQLite reads with json_each)."""
+    keys go in as a range when they follow one another, else as one array: on SQLite a
+    JSON one, read with json_each)."""
     ops = connection.ops
     history = model.history.model._meta
     fields = [f for f in history.concrete_fields if not isinstance(f, models.AutoField)]
@@ -155,124 +224,115 @@ def _history_from(model, keys: list[int], stamp: dict) -> None:
     ]
     columns = ", ".join([*copied, *(ops.quote_name(f.column) for f in stamped)])
     chosen = ", ".join([*copied, *(["%s"] * len(stamped))])
+    pk = ops.quote_name(model._meta.pk.column)
+    if keys == list(range(keys[0], keys[0] + len(keys))):
+        # The usual case (one import taking keys at a time): a range, not a list.
+        which, keys_param = f"{pk} BETWEEN %s AND %s", None
+    elif connection.vendor == "postgresql":
+        # As an array's text: psycopg adapting a list of a hundred thousand numbers
+        # takes longer than the query.
+        which, keys_param = f"{pk} = ANY(%s::bigint[])", "{" + ",".join(map(str, keys)) + "}"
+    else:
+        which, keys_param = f"{pk} IN (SELECT value FROM json_each(%s))", json.dumps(keys)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ops.quote_name(history.db_table)} ({columns}) "
-            f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} "
-            f"WHERE {ops.quote_name(model._meta.pk.column)} IN (SELECT value FROM json_each(%s))",
-            [*values, json.dumps(keys)],
+            f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} WHERE {which}",
+            [*values, *((keys[0], keys[-1]) if keys_param is None else (keys_param,))],
         )
 
 
 def _next_keys(model, n: int) -> list[int]:
-    """n primary keys taken from the table's sequence, as INSERT would take them."""
+    """n primary keys taken from the table's sequence, as INSERT would take them (the
+    sequence named once, not once per key; the keys read back as one array)."""
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        sequence = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, column, n],
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+            [sequence, n],
         )
-        return [r[0] for r in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
-def _copy(model, rows: list[dict]) -> None:
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
+def _copy(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY the rows in, in COPY's text format written here: psycopg's write_row()
+    adapts each value on its own, which cost more than the COPY itself. Text is escaped
+    only in a batch of rows where some text holds a character that COPY escapes (rare:
+    a backslash, tab, newline or carriage return)."""
+    ops = connection.ops
+    names = {f.attname: f.column for f in model._meta.concrete_fields}
+    target = ", ".join(ops.quote_name(names[c]) for c in columns)
+    sql = f"COPY {ops.quote_name(model._meta.db_table)} ({target}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for chunk in chunks(rows, 5000):
+            texts = "".join([v for row in chunk for v in row if type(v) is str])
+            if any(c in texts for c in "\\\t\n\r"):
+                lines = ["\t".join(map(_copy_text, row)) for row in chunk]
+            else:
+                lines = [
+                    "\t".join([v if type(v) is str else _copy_text(v) for v in row])
+                    for row in chunk
+                ]
+            lines.append("")
+            copy.write("\n".join(lines))
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """Multi-row INSERTs on SQLite; the rows' keys back, in order."""
     ops = connection.ops
     meta = model._meta
-    # The key goes in (taken from the sequence beforehand), except an automatic one
-    # nobody needs back: the history rows' history_id.
-    fields = [
-        f
-        for f in meta.concrete_fields
-        if not (isinstance(f, models.AutoField) and f.attname not in rows[0])
-    ]
-    pick = operator.itemgetter(*(f.attname for f in fields))
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(pick(row))
-
-
-def _insert(model, rows: list[dict], returning: bool = False) -> list:
-    ops = connection.ops
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not isinstance(f, models.AutoField)]
-    pick = operator.itemgetter(*(f.attname for f in fields))
-    adapt_at = [
-        (
-            i,
-            ops.adapt_datetimefield_value
-            if isinstance(f, models.DateTimeField)
-            else ops.adapt_datefield_value,
-        )
-        for i, f in enumerate(fields)
-        if isinstance(f, models.DateField)
-    ]
-    adapted: dict = {}  # a file has few distinct dates: adapt each once
-    sqlite = connection.vendor == "sqlite"
+    names = {f.attname: f.column for f in meta.concrete_fields}
     # Django's SQLite cursor turns each %s into ? with a regular expression, which on
     # statements of thousands of parameters costs more than the insert: write ? here.
-    mark = "?" if sqlite else "%s"
-    one = "(" + ", ".join([mark] * len(fields)) + ")"
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "
-    tail = f" RETURNING {ops.quote_name(meta.pk.column)}" if returning else ""
-    # Within SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
-    per_statement = max(1, min(BATCH, 30000 // len(fields)))
+    one = "(" + ", ".join(["?"] * len(columns)) + ")"
+    target = ", ".join(ops.quote_name(names[c]) for c in columns)
+    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({target}) VALUES "
+    tail = f" RETURNING {ops.quote_name(meta.pk.column)}"
+    # Within SQLite's 32,766 parameters per statement.
+    per_statement = max(1, min(BATCH, 30000 // len(columns)))
     keys = []
     connection.ensure_connection()
-    with connection.cursor() as cursor:
-        execute = connection.connection.execute if sqlite else cursor.execute
-        for chunk in chunks(rows, per_statement):
-            params = []
-            for row in chunk:
-                values = list(pick(row))
-                for i, adapt in adapt_at:
-                    value = values[i]
-                    if value is not None:
-                        if value not in adapted:
-                            adapted[value] = adapt(value)
-                        values[i] = adapted[value]
-                params += values
-            done = execute(head + ", ".join([one] * len(chunk)) + tail, params)
-            if returning:
-                keys += [r[0] for r in (done if sqlite else cursor).fetchall()]
+    execute = connection.connection.execute
+    for chunk in chunks(rows, per_statement):
+        params = list(itertools.chain.from_iterable(chunk))
+        done = execute(head + ", ".join([one] * len(chunk)) + tail, params)
+        keys += [r[0] for r in done.fetchall()]
     return keys
 
 
-def _category_rows(person_pk: int, lines: list[CategoryLine]) -> list[dict]:
-    return [
-        {
-            "person_id": person_pk,
-            "category": c.category,
-            "start_on": c.start_on,
-            "end_on": None,
-            "source": c.source,
-        }
-        for c in lines
-    ]
+def _category_rows(person_pk: int, lines: list[CategoryLine], day) -> list[tuple]:
+    return [(person_pk, c.category, day(c.start_on), day(c.end_on), c.source) for c in lines]
 
 
-def _contact_row(person_pk: int, contact, born: datetime.date, today) -> dict:
+def _contact_row(person_pk: int, contact, born: datetime.date, today) -> tuple:
     name, relation, phone = contact
     child = age_on(born, today) < ADULT_AGE
-    return {
-        "person_id": person_pk,
-        "kind": ContactKind.GUARDIAN if child else ContactKind.EMERGENCY,
-        "name": name,
-        "relation": relation,
-        "phone": phone,
-        "age": None,
-        "health": "",
-    }
+    kind = ContactKind.GUARDIAN if child else ContactKind.EMERGENCY
+    return (person_pk, kind, name, relation, phone, None, "")
 
 
 MERGED_FIELDS = ("name", "phone", "household_address", "address", "region_id", "living")
 
 
-def _merge(actor, old, existing, mode, outcome, categories, contacts, user, now) -> list[int]:
+def _merge(actor, old, existing, mode, outcome, categories, contacts, user, now, day) -> list[int]:
     """People already registered: list them (report), or update their details and add
     the categories and contact they lack (merge). Returns the merged people's keys."""
     id_header = BY_KEY["id_number"].header
@@ -324,7 +384,7 @@ def _merge(actor, old, existing, mode, outcome, categories, contacts, user, now)
         if dirty:
             changed.append(person)
         lacking = [c for c in r.categories if c.category not in held[person.pk]]
-        categories += _category_rows(person.pk, lacking)
+        categories += _category_rows(person.pk, lacking, day)
         if r.contact and r.contact[0] not in known[person.pk]:
             contacts.append(_contact_row(person.pk, r.contact, person.birth_date, today))
         merged.append(person.pk)
