@@ -230,6 +230,12 @@ class RejectedWholeTests(ImportTestCase):
         self.assert_rejected_naming(outcome, 2, "身份证号", "4")
         self.assert_rejected_naming(outcome, 4, "身份证号", "2")
 
+    def test_a_nul_character_in_a_csv_cell_rejects_the_file(self):
+        rows = [*self.good_rows(), row("吴\x00某", id_for("511102", years_ago(70), 46))]
+        outcome = self.run_import(write_csv(self.dir / "people.csv", rows))
+        self.assertEqual(Person.objects.count(), self.people)
+        self.assert_rejected_naming(outcome, 4, "姓名", "NUL")
+
     def test_a_village_outside_the_users_region_rejects_the_file(self):
         outcome = self.reject(row("陈某", id_for("511111", years_ago(70), 43), village=VILLAGE_B))
         self.assert_rejected_naming(outcome, 4, "村（社区）代码", "辖区")

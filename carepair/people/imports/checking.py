@@ -188,6 +188,11 @@ class _RowChecker:
             problems.append(Problem(row_no, BY_KEY[key].header, reason, value=value))
 
         text = self.texts(cells)
+        for key, value in text.items():
+            if "\x00" in value:
+                # Neither database keeps it (PostgreSQL refuses the text): named, not stored.
+                bad(key, _("The cell holds a NUL control character: type its text again."))
+                text[key] = value.replace("\x00", "")
         raw_id = self.cell(cells, "id_number")
         if isinstance(raw_id, float) and raw_id >= 1e17:
             bad(
