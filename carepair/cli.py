@@ -1,6 +1,6 @@
 """The `carepair` command: Django's management commands against the configured database.
 
-`carepair demo`, `carepair seed-demo`, `carepair demo-accounts`, `carepair token`,
+`carepair demo`, `carepair serve`, `carepair seed-demo`, `carepair demo-accounts`, `carepair token`,
 `carepair report summary`, `carepair import people`, `carepair match link`,
 `carepair db_worker` are CarePair's own; everything else (`migrate`, `runserver`, `shell`,
 ...) is Django's.

@@ -1,5 +1,6 @@
 """Bearer tokens, the `carepair token` command, the OpenAPI schema and the offline docs."""
 
+import datetime
 import io
 import json
 import re
@@ -100,6 +101,19 @@ class TokenAuthTest(ApiTestCase):
         self.get(self.county_a_worker, "/problems")
         token = ApiToken.objects.get(user=self.county_a_worker)
         self.assertIsNotNone(token.last_used_at)
+
+    def test_it_records_a_tokens_use_to_the_minute_without_a_write_per_request(self):
+        self.get(self.county_a_worker, "/problems")
+        token = ApiToken.objects.get(user=self.county_a_worker)
+        earlier = token.last_used_at - datetime.timedelta(minutes=2)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+        self.get(self.county_a_worker, "/problems")
+        token.refresh_from_db()
+        self.assertGreater(token.last_used_at, earlier)
+        recorded = token.last_used_at
+        self.get(self.county_a_worker, "/problems")
+        token.refresh_from_db()
+        self.assertEqual(token.last_used_at, recorded)
 
 
 class TokenCommandTest(ApiTestCase):

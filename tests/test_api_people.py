@@ -162,7 +162,9 @@ class MaskingTest(PeopleApiTestCase):
 
 class QueriesTest(PeopleApiTestCase):
     def queries(self, path) -> int:
-        self.token(self.supervisor)  # issued before counting
+        if self.supervisor.pk not in self.tokens:
+            # Issued, and its first use recorded (once a minute), before counting.
+            self.get(self.supervisor, path)
         with CaptureQueriesContext(connection) as captured:
             self.assertEqual(self.get(self.supervisor, path).status_code, 200)
         return len(captured.captured_queries)

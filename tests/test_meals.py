@@ -156,6 +156,22 @@ class ClaimTests(MealsTestCase):
         self.assertTrue(Meal.objects.get(client_ref="p1-001").late)
 
 
+class RedemptionCostTests(MealsTestCase):
+    def test_a_redemption_reads_and_writes_what_it_needs_and_no_more(self):
+        self.redeem(self.young)  # the token's last use and the county's day are recorded
+        # The token, the site in scope, the diner, the rules, the diner's categories;
+        # in the write (a savepoint inside the test's transaction): the diner's row lock
+        # where the database has row locks, the site in scope again with its state, the
+        # month's lock, the diner's meals, the meal, the county's day.
+        expected = 12 + connection.features.has_select_for_update
+        with self.assertNumQueries(expected):
+            response = self.redeem(self.old)
+        self.assertEqual(response.status_code, 201)
+        with self.assertNumQueries(expected):  # the second claim: the first meal, to name it
+            again = self.redeem(self.old)
+        self.assertEqual(again.status_code, 409)
+
+
 class SettlementTests(MealsTestCase):
     def test_a_settled_month_equals_its_meals_and_stays_locked(self):
         for person in (self.hardship, self.old, self.young):

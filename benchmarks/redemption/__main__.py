@@ -1,10 +1,12 @@
-"""Redemption benchmark: `python -m benchmarks.redemption [--diners 3000] [--threads 8]`.
+"""Redemption benchmark: `python -m benchmarks.redemption [--diners 3000] [--threads 8]
+[--workers N] [--server-threads N]`.
 
 For each database (SQLite, and PostgreSQL when reachable) it prepares a city with one
 meal point and N diners (registered through the people import, enrolled in bulk), starts
-the application's server (`carepair runserver`, threaded, on 127.0.0.1), and from this
-second process posts lunches to POST /api/v1/meals/redemptions over loopback, from
---threads connections at once: every diner once, and one in ten a second time (which must
+the application as it is served (`carepair serve`: gunicorn on 127.0.0.1, with --workers
+processes of --server-threads threads, or the command's defaults), and from this second
+process posts lunches to POST /api/v1/meals/redemptions over loopback, from --threads
+connections at once: every diner once, and one in ten a second time (which must
 answer 409). It prints redemptions per second, the 409s, and checks in the database that
 no diner has two subsidised meals for one slot and day. The peer, in the same run and
 the same server: a bare POST endpoint returning a constant JSON (the server's ceiling).
@@ -181,14 +183,14 @@ def hammer(port: int, path: str, bodies: list[dict], token: str, threads: int) -
     return {"seconds": time.perf_counter() - started, "statuses": statuses, "requests": len(bodies)}
 
 
-def run_against(name: str, env: dict, threads: int) -> dict:
+def run_against(name: str, env: dict, threads: int, serve_args: list[str]) -> dict:
     info = json.loads(env["BENCH_SETUP"])
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "carepair.cli", "runserver", f"127.0.0.1:{port}", "--noreload",
-         "--skip-checks"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "carepair.cli", "serve", "--port", str(port), *serve_args],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
+    banner = server.stdout.readline().strip()
     try:
         for _ in range(100):
             try:
@@ -216,6 +218,7 @@ def run_against(name: str, env: dict, threads: int) -> dict:
         env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
     ).stdout  # fmt: skip
     return {
+        "server": banner,
         "peer": peer,
         "ours": ours,
         "second": second,
@@ -248,7 +251,9 @@ def check() -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--diners", type=int, default=3000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="client connections at once")
+    parser.add_argument("--workers", type=int, help="the server's worker processes")
+    parser.add_argument("--server-threads", type=int, help="the server's threads per worker")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
@@ -260,6 +265,11 @@ def main() -> int:
         print(json.dumps(check()))
         return 0
     RESULTS.mkdir(parents=True, exist_ok=True)
+    serve_args = []
+    if args.workers:
+        serve_args += ["--workers", str(args.workers)]
+    if args.server_threads:
+        serve_args += ["--threads", str(args.server_threads)]
     targets = {
         "sqlite": f"sqlite:///{RESULTS / 'bench-redemption.sqlite3'}",
         "postgresql": f"{PG_URL}/carepair_bench_redemption",
@@ -272,7 +282,8 @@ def main() -> int:
         env = prepare(name, url, args.diners)
         if env is None:
             continue
-        result = run_against(name, env, args.threads)
+        result = run_against(name, env, args.threads, serve_args)
+        print(f"{name:<11} server: {result['server']}")
         for what, key in (("bare endpoint (peer)", "peer"), ("POST redemptions", "ours"),
                           ("the same again (409)", "second")):  # fmt: skip
             r = result[key]

@@ -30,7 +30,9 @@ def records_changed() -> None:
     """Mark cached figures stale: now, and again when the transaction commits, so that
     figures a reader computed while the write was still uncommitted are not kept."""
     cache.set(KEY, _new(), timeout=None)
-    transaction.on_commit(lambda: cache.set(KEY, _new(), timeout=None))
+    # Outside a transaction there is nothing left to commit: the write above is the one.
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.set(KEY, _new(), timeout=None))
 
 
 def changes_records(service):

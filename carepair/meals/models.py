@@ -131,12 +131,8 @@ class Diner(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
-    # Taken by each redemption before it counts the month's meals: the one write that
-    # makes two points submitting at the same moment go one after the other.
-    meals_claimed = models.PositiveIntegerField(default=0, editable=False)
-
     objects = DinerQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["meals_claimed"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["card_no"]

@@ -6,8 +6,8 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,7 +187,7 @@ def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsi
     """What a meal on that day and slot costs the diner and the payers, before the cap."""
     rules = list(SubsidyRule.objects.all()) if rules is None else rules
     person = diner.person
-    categories = set(person.categories.current(day).values_list("category", flat=True))
+    categories = set(person.categories.current(day).order_by().values_list("category", flat=True))
     rule = rule_for(
         rules, categories=categories, age=age_on(person.birth_date, day), day=day, slot=slot
     )
@@ -202,7 +202,13 @@ def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsi
 def find_diner(*, card_no: str = "", id_number: str = "", qr: str = "") -> Diner:
     """The diner a card, an ID number or a QR code belongs to; a clear error otherwise.
     (Found by the credential they show, as at a till: the answer names them masked.)"""
-    diners = Diner.objects.select_related("person")
+    # What a redemption reads of the diner, no more: their name to greet them by, their
+    # birth date for the age band.
+    diners = (
+        Diner.objects.select_related("person")
+        .only("card_no", "status", "person__name", "person__birth_date")
+        .order_by()
+    )
     found = None
     if card_no.strip():
         found = diners.filter(card_no=card_no.strip()).first()
@@ -223,13 +229,18 @@ def find_diner(*, card_no: str = "", id_number: str = "", qr: str = "") -> Diner
     return found
 
 
-def _check_open(site: MealSite, day: datetime.date) -> None:
-    if site.status != SiteStatus.OPEN:
+def _check_open(actor, site: MealSite, day: datetime.date) -> None:
+    """That the actor records meals at the site, that it serves diners, and that the
+    day's month is not locked with its operator: read inside the redemption's
+    transaction, where a settlement cannot lock the month under it."""
+    sites = MealSite.objects.visible_to(actor).filter(pk=site.pk)
+    state = sites.values_list("status", "kind").first()
+    if state is None:
+        raise NotAllowed(_("You do not record meals at this point."))
+    if state[0] != SiteStatus.OPEN:
         raise ValidationError({"site": _("This meal point is not open.")})
-    if site.kind == SiteKind.KITCHEN:
+    if state[1] == SiteKind.KITCHEN:
         raise ValidationError({"site": _("A central kitchen does not serve diners itself.")})
-    if day > timezone.localdate():
-        raise ValidationError({"served_on": _("A meal cannot be recorded for a future day.")})
     if Settlement.objects.filter(
         operator_id=site.operator_id, month=month_of(day), locked_at__isnull=False
     ).exists():
@@ -239,7 +250,13 @@ def _check_open(site: MealSite, day: datetime.date) -> None:
         )
 
 
-@transaction.atomic
+class _Collision(Exception):
+    """A constraint stopped the meal's insert: the transaction is rolled back first."""
+
+    def __init__(self, diner: Diner):
+        self.diner = diner
+
+
 def redeem(
     *,
     actor,
@@ -255,69 +272,112 @@ def redeem(
 ) -> tuple[Meal, bool]:
     """Record a meal at a point; returns (meal, created). A second claim of the same
     diner, slot and day anywhere in the city raises AlreadyClaimed; the same upload sent
-    twice (same point, same client_ref) returns the first meal, not created."""
+    twice (same point, same client_ref) returns the first meal, not created.
+
+    Who the diner is and what their subsidy would be are read first; what another
+    redemption or a settlement may change at the same moment (the site's state, a
+    locked month, the diner's meals) is read again inside the write's transaction, and
+    the unique constraint has the last word. On SQLite, where one write runs at a time,
+    that keeps the write short."""
     _may(actor, Perm.REDEEM_MEALS)
-    if not MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
-        raise NotAllowed(_("You do not record meals at this point."))
     if slot not in Slot.values:
         raise ValidationError({"slot": _("Choose breakfast, lunch or dinner.")})
     if method not in Method.values:
         raise ValidationError({"method": _("Card, ID number or QR code.")})
     day = served_on or timezone.localdate()
-    _check_open(site, day)
+    if day > timezone.localdate():
+        raise ValidationError({"served_on": _("A meal cannot be recorded for a future day.")})
     client_ref = client_ref.strip()[:64]
     if client_ref:
         sent = Meal.objects.filter(site=site, client_ref=client_ref).first()
-        if sent is not None:
+        if sent is not None and MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
             return sent, False
     diner = find_diner(card_no=card_no, id_number=id_number, qr=qr)
-    # The write that puts redemptions of one diner in a row (a row lock on PostgreSQL;
-    # SQLite's immediate transactions are in a row already).
-    Diner.objects.filter(pk=diner.pk).update(meals_claimed=F("meals_claimed") + 1)
-    claimed = Meal.objects.filter(diner=diner, served_on=day, slot=slot).select_related(
-        "site", "diner__person"
-    )
-    if claimed.exists():
-        raise AlreadyClaimed(claimed.get())
     subsidy = subsidy_of(diner, day, slot)
-    if subsidy.rule is not None and subsidy.subsidy_fen:
-        used = Meal.objects.filter(
-            diner=diner,
-            served_on__gte=month_of(day),
-            served_on__lt=_next_month(day),
-            subsidy_fen__gt=0,
-        ).count()
-        if used >= subsidy.rule.monthly_cap:
-            subsidy = split(subsidy.rule, 0, subsidy.price_fen)  # past the cap: full price
     try:
-        with transaction.atomic():
-            meal = Meal.objects.create(
-                diner=diner,
-                site=site,
-                served_on=day,
-                slot=slot,
-                method=method,
-                rule=subsidy.rule,
-                price_fen=subsidy.price_fen,
-                subsidy_fen=subsidy.subsidy_fen,
-                city_fen=subsidy.city_fen,
-                county_fen=subsidy.county_fen,
-                township_fen=subsidy.township_fen,
-                diner_fen=subsidy.diner_fen,
-                client_ref=client_ref,
-                recorded_by=actor,
-                late=late,
-            )
-    except IntegrityError:
-        # The constraint is the guarantee: whatever slipped past the checks above.
+        meal = _record(
+            actor=actor,
+            site=site,
+            diner=diner,
+            subsidy=subsidy,
+            slot=slot,
+            method=method,
+            day=day,
+            client_ref=client_ref,
+            late=late,
+        )
+    except _Collision:
+        # The constraint is the guarantee: whatever slipped past the checks (a meal
+        # committed in between). The transaction is over; what won is committed.
         if client_ref:
             sent = Meal.objects.filter(site=site, client_ref=client_ref).first()
             if sent is not None:
                 return sent, False
-        raise AlreadyClaimed(claimed.get()) from None
-    rollup.count_meal(site.region_id, day, meals=1, subsidy_fen=meal.subsidy_fen)
+        raise AlreadyClaimed(_claimed(diner, day, slot).get()) from None
+    # After the commit: SQLite's write lock is not held while the cache is written.
     records_changed()
     return meal, True
+
+
+def _claimed(diner: Diner, day: datetime.date, slot: str):
+    return Meal.objects.filter(diner=diner, served_on=day, slot=slot).select_related(
+        "site", "diner__person", "rule"
+    )
+
+
+@transaction.atomic
+def _record(
+    *,
+    actor,
+    site: MealSite,
+    diner: Diner,
+    subsidy: Subsidy,
+    slot: str,
+    method: str,
+    day: datetime.date,
+    client_ref: str,
+    late: bool,
+) -> Meal:
+    if connection.features.has_select_for_update:
+        # The diner's row lock puts redemptions of one diner in a row, so that the
+        # month's count below is never read by two at once. (SQLite's immediate
+        # transactions run one at a time already.)
+        list(Diner.objects.select_for_update().filter(pk=diner.pk).order_by().values_list("pk"))
+    _check_open(actor, site, day)
+    month = Meal.objects.filter(
+        diner=diner, served_on__gte=month_of(day), served_on__lt=_next_month(day)
+    ).aggregate(
+        claimed=Count("pk", filter=Q(served_on=day, slot=slot)),
+        subsidised=Count("pk", filter=Q(subsidy_fen__gt=0)),
+    )
+    if month["claimed"]:
+        raise AlreadyClaimed(_claimed(diner, day, slot).get())
+    if subsidy.subsidy_fen and month["subsidised"] >= subsidy.rule.monthly_cap:
+        subsidy = split(subsidy.rule, 0, subsidy.price_fen)  # past the cap: full price
+    try:
+        meal = Meal.objects.create(
+            diner=diner,
+            site=site,
+            served_on=day,
+            slot=slot,
+            method=method,
+            rule=subsidy.rule,
+            price_fen=subsidy.price_fen,
+            subsidy_fen=subsidy.subsidy_fen,
+            city_fen=subsidy.city_fen,
+            county_fen=subsidy.county_fen,
+            township_fen=subsidy.township_fen,
+            diner_fen=subsidy.diner_fen,
+            client_ref=client_ref,
+            recorded_by=actor,
+            late=late,
+        )
+    except IntegrityError as exc:
+        # Leave the transaction (PostgreSQL refuses any further query in it) and look
+        # at what won outside.
+        raise _Collision(diner) from exc
+    rollup.count_meal(site.region_id, day, meals=1, subsidy_fen=meal.subsidy_fen)
+    return meal
 
 
 def _next_month(day: datetime.date) -> datetime.date:

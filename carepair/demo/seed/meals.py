@@ -163,7 +163,6 @@ def _diners(s: State, sites) -> list:
                 enrolled_at_id=rng.choice(places).pk,
                 enrolled_on=_months_back(today, 4),
                 status="active",
-                meals_claimed=0,
             )
             diner.someone = p
             rows.append(diner)

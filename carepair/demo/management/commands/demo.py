@@ -32,7 +32,7 @@ SHOWN = (
 class Command(BaseCommand):
     help = (
         "Migrate the configured database, seed the synthetic Leshan into it if it is empty, "
-        "print the demo accounts and serve on 127.0.0.1 (runserver without the reloader; "
+        "print the demo accounts and serve on 127.0.0.1 (`carepair serve`, as in production; "
         "static files through whitenoise), with a background-job worker (db_worker) beside it."
     )
 
@@ -92,7 +92,8 @@ class Command(BaseCommand):
         out.write(f"后台任务进程已启动（carepair db_worker，进程号 {worker.pid}）")
         out.write(self.style.SUCCESS(f"请在浏览器打开 {url}accounts/login/ （按 Ctrl+C 停止）"))
         try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+            # The server production uses: what the demo shows is what a city would run.
+            call_command("serve", port=port)
         finally:
             worker.terminate()
             try:
