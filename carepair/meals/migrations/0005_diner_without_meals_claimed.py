@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meals', '0003_adjustment_booked_on'),
+        ('meals', '0004_shared_meal'),
     ]
 
     operations = [
