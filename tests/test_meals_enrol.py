@@ -44,6 +44,8 @@ class EnrolAtThePointTests(MealsTestCase):
         self.assertTrue(again.context["form"].errors["id_number"])
         bad = self.enrol("51110219500101001X", "吴玉兰")
         self.assertTrue(bad.context["form"].errors["id_number"])
+        closed = self.enrol(id_for("511102", years_ago(72, 20), 31), "吴玉兰", point=self.closed)
+        self.assertContains(closed, "运营中的食堂或助餐点")
         self.assertEqual(Diner.objects.count(), 3)
 
     def test_another_countys_point_answers_404_and_other_roles_are_refused(self):

@@ -19,10 +19,10 @@ from django.utils import timezone
 from carepair.lib.dates import years_before
 from carepair.meals import planner
 from carepair.meals.models import MealSite, SiteKind, SiteStatus
-from carepair.meals.planner.geometry import coverage, haversine_m, nearest
+from carepair.meals.planner.geometry import haversine_m, nearest
 from carepair.meals.planner.inputs import RURAL, URBAN
 from carepair.people.models import Category, Person, PersonCategory
-from carepair.regions.models import Level, Region
+from carepair.regions.models import Level, Region, full_code
 from carepair.regions.models import prefix_of as region_prefix
 
 PRIORITY = (
@@ -159,7 +159,7 @@ def sites_of(user, region: Region, villages: list[Village]) -> list[Site]:
         Site(
             id=f"site-{s.pk}",
             name=s.name,
-            township=s.region_id[:9].ljust(12, "0"),
+            township=full_code(s.region_id[:9]),
             lat=float(s.latitude),
             lon=float(s.longitude),
             existing=True,
@@ -185,8 +185,10 @@ def make_plan(
     detour: float = 1.0,
 ) -> Plan:
     """Run the planner on the region; planner.InputError for settings it refuses."""
-    villages = [v for v in villages_of(user, region) if v.weight > 0]
-    sites = sites_of(user, region, villages)
+    every_village = villages_of(user, region)
+    # Demand is where older people live; any village centre may take a new point.
+    villages = [v for v in every_village if v.weight > 0]
+    sites = sites_of(user, region, every_village)
     demand = planner.Demand(
         ids=[v.code for v in villages],
         lat=np.array([v.lat for v in villages], dtype=float),
@@ -213,11 +215,10 @@ def make_plan(
     settings = {"urban_radius": urban_radius, "rural_radius": rural_radius, "detour": detour}
     summary = planner.summary(demand, candidates, solution, settings)
 
-    radius = np.where(demand.area == RURAL, rural_radius, urban_radius)
-    cover = coverage(demand.lat, demand.lon, radius, candidates.lat, candidates.lon, detour)
-    before = cover[:, candidates.existing].getnnz(axis=1) > 0 if len(villages) else np.zeros(0)
-    after = solution.stats["covered_mask"] if len(villages) else np.zeros(0, dtype=bool)
-    within = cover.T @ demand.weight if len(villages) else np.zeros(len(sites))
+    cover = solution.stats["cover"]
+    before = cover[:, candidates.existing].getnnz(axis=1) > 0
+    after = solution.stats["covered_mask"]
+    within = cover.T @ demand.weight
     for s, w in zip(sites, within, strict=True):
         s.covers = int(w)
     chosen = [s for s, c in zip(sites, solution.chosen, strict=True) if c and not s.existing]
@@ -226,7 +227,7 @@ def make_plan(
     open_lat = candidates.lat[solution.chosen]
     open_lon = candidates.lon[solution.chosen]
     distance = np.full(len(villages), np.nan)
-    if len(villages) and open_lat.size:
+    if open_lat.size:
         index = nearest(demand.lat, demand.lon, open_lat, open_lon)
         distance = haversine_m(demand.lat, demand.lon, open_lat[index], open_lon[index])
     plan = Plan(
@@ -239,8 +240,8 @@ def make_plan(
         sites=sites,
         summary=summary,
         chosen=chosen,
-        before=np.asarray(before, dtype=bool),
-        after=np.asarray(after, dtype=bool),
+        before=before,
+        after=after,
         distance_m=distance,
     )
     names = dict(
@@ -273,9 +274,6 @@ def _by_township(plan: Plan, names: dict[str, str]) -> list[dict]:
     for s in plan.chosen:
         if s.township in rows:
             rows[s.township]["new_points"] += 1
-    for row in rows.values():
-        row["before_share"] = row["before"] / row["weight"] if row["weight"] else 1.0
-        row["after_share"] = row["after"] / row["weight"] if row["weight"] else 1.0
     # The townships with the most weight left out first: where the next points are needed.
     return sorted(rows.values(), key=lambda r: (-(r["weight"] - r["after"]), r["code"]))
 
@@ -299,8 +297,8 @@ def _uncovered(plan: Plan, names: dict[str, str]) -> list[dict]:
 
 
 def map_data(plan: Plan) -> dict:
-    """What the page's map draws: the outline to show, villages by their state, the
-    existing points and the chosen ones."""
+    """What the page's map draws: villages by their state, the existing points and the
+    chosen ones."""
     villages = []
     for v, b, a in zip(plan.villages, plan.before, plan.after, strict=True):
         state = "before" if b else "new" if a else "none"

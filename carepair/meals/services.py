@@ -85,17 +85,7 @@ def diner_enroll(*, actor, person: Person, site: MealSite, card_no: str = "") ->
         raise NotAllowed(_("That person lies outside your region."))
     if person.status != Status.ACTIVE:
         raise ValidationError({"person": _("Only people on the registry can be enrolled.")})
-    if age_on(person.birth_date, timezone.localdate()) < 60:
-        raise ValidationError({"person": _("Meal assistance is for people of 60 and over.")})
-    if Diner.objects.filter(person=person).exists():
-        raise ValidationError({"person": _("This person is enrolled already.")})
-    card_no = card_no.strip() or new_card_no()
-    if Diner.objects.filter(card_no=card_no).exists():
-        raise ValidationError({"card_no": _("This card number is taken.")})
-    diner = Diner(person=person, enrolled_at=site, card_no=card_no, qr_token=secrets.token_hex(16))
-    diner._history_user = actor
-    diner.save()
-    return diner
+    return _new_diner(actor, person, site, card_no, field="person")
 
 
 @transaction.atomic
@@ -108,8 +98,6 @@ def diner_enroll_at_site(*, actor, site: MealSite, id_number: str, name: str) ->
         raise NotAllowed(_("Your role may not do this."))
     if not MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
         raise NotAllowed(_("That meal site lies outside your region."))
-    if site.status != SiteStatus.OPEN or site.kind == SiteKind.KITCHEN:
-        raise ValidationError({"site": _("Diners are enrolled at an open canteen or meal point.")})
     try:
         number = idnumber.parse(id_number).number
     except idnumber.InvalidIdNumber as exc:
@@ -128,13 +116,22 @@ def diner_enroll_at_site(*, actor, site: MealSite, id_number: str, name: str) ->
                 )
             }
         )
+    return _new_diner(actor, person, site, field="id_number")
+
+
+def _new_diner(actor, person: Person, site: MealSite, card_no: str = "", *, field: str) -> Diner:
+    """The checks both ways of enrolling share, then the diner; `field` is where the
+    caller's form shows a refusal about the person."""
+    if site.status != SiteStatus.OPEN or site.kind == SiteKind.KITCHEN:
+        raise ValidationError({"site": _("Diners are enrolled at an open canteen or meal point.")})
     if age_on(person.birth_date, timezone.localdate()) < 60:
-        raise ValidationError({"id_number": _("Meal assistance is for people of 60 and over.")})
+        raise ValidationError({field: _("Meal assistance is for people of 60 and over.")})
     if Diner.objects.filter(person=person).exists():
-        raise ValidationError({"id_number": _("This person is enrolled already.")})
-    diner = Diner(
-        person=person, enrolled_at=site, card_no=new_card_no(), qr_token=secrets.token_hex(16)
-    )
+        raise ValidationError({field: _("This person is enrolled already.")})
+    card_no = card_no.strip() or new_card_no()
+    if Diner.objects.filter(card_no=card_no).exists():
+        raise ValidationError({"card_no": _("This card number is taken.")})
+    diner = Diner(person=person, enrolled_at=site, card_no=card_no, qr_token=secrets.token_hex(16))
     diner._history_user = actor
     diner.save()
     return diner

@@ -378,14 +378,11 @@ def plan(request):
         region = regions[0]
     else:
         raise NotAllowed
-    form = PlanForm(request.GET if "p" in request.GET else None)
-    result, error = None, None
-    settings = (
-        form.cleaned_data
-        if form.is_bound and form.is_valid()
-        else {f: form.fields[f].initial for f in form.fields}
-    )
-    if not form.is_bound or form.is_valid():
+    bound = "p" in request.GET  # a first visit plans with the defaults
+    form = PlanForm(request.GET if bound else None)
+    result = error = None
+    if not bound or form.is_valid():
+        settings = form.cleaned_data if bound else {n: f.initial for n, f in form.fields.items()}
         try:
             result = planning.make_plan(
                 request.user,
@@ -430,7 +427,7 @@ def plan(request):
             "township_rows": f":{TOWNSHIP_ROWS}",
             "rest_rows": f"{TOWNSHIP_ROWS}:",
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if form.errors else 200,
     )
 
 

@@ -93,6 +93,7 @@ def plan(
     solution.stats["coverage_seconds"] = built
     solution.stats["links"] = int(cover.nnz)
     solution.stats["covered_mask"] = cover[:, solution.chosen].getnnz(axis=1) > 0
+    solution.stats["cover"] = cover  # demand × site, 0/1: for callers that show more
     return solution
 
 
