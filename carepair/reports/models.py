@@ -78,17 +78,25 @@ class VisitMonth(models.Model):
 class MealDay(models.Model):
     """The meals served (老年助餐) in one county on one day, and their subsidy, net of the
     adjustments booked that day. Kept by day, not month: a period's meals are then a sum
-    of a few hundred rows whatever its ends, and a busy city's meals are many."""
+    of a few hundred rows whatever its ends, and a busy city's meals are many.
+
+    A county's day is split over a few rows (`part`, by diner): every meal adds to its
+    row inside the meal's own transaction, and one row for the whole county would put
+    every point of it in a queue behind that row's lock until each commit is on disk.
+    Readers sum the rows, as they sum the days."""
 
     county = models.CharField(_("county"), max_length=6)
     day = models.DateField(_("day"))
+    part = models.PositiveSmallIntegerField(default=0)
     meals = models.PositiveIntegerField(_("meals"), default=0)
     subsidy_fen = models.BigIntegerField(_("subsidy (fen)"), default=0)
 
     class Meta:
         verbose_name = _("daily meal totals")
         verbose_name_plural = verbose_name
-        constraints = [models.UniqueConstraint(fields=["county", "day"], name="meal_day_cell")]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "day", "part"], name="meal_day_cell")
+        ]
 
     def __str__(self):
         return f"{self.county} {self.day}"
