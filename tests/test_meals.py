@@ -8,9 +8,18 @@ import threading
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
+from carepair.api.meals import ClaimedOut, RedemptionOut
 from carepair.lib.vault import vault
 from carepair.meals import rules, services
-from carepair.meals.models import Adjustment, Meal, MealSite, SiteKind, SiteStatus, SubsidyRule
+from carepair.meals.models import (
+    Adjustment,
+    Meal,
+    MealSite,
+    SiteKind,
+    SiteStatus,
+    SubsidyRule,
+    site_at_till,
+)
 from carepair.people.models import Category
 from carepair.people.services import CategoryLine, person_register
 from tests.base import TODAY, build_personas
@@ -60,7 +69,13 @@ class MealsTestCase(ApiTestCase):
         body = {"site_id": (site or self.point_a).pk, "slot": slot, **extra}
         if "card_no" not in extra and "id_number" not in extra and "qr" not in extra:
             body["card_no"] = diner_person.diner.card_no
-        return self.post(user or self.staff, "/meals/redemptions", body)
+        answer = self.post(user or self.staff, "/meals/redemptions", body)
+        # The endpoint answers with what it built: every answer keeps to its schema.
+        if answer.status_code in (200, 201):
+            RedemptionOut.model_validate(answer.json())
+        elif answer.status_code == 409 and "meal" in answer.json():
+            ClaimedOut.model_validate(answer.json())
+        return answer
 
 
 class SubsidyTests(MealsTestCase):
@@ -158,18 +173,36 @@ class ClaimTests(MealsTestCase):
 
 class RedemptionCostTests(MealsTestCase):
     def test_a_redemption_reads_and_writes_what_it_needs_and_no_more(self):
-        self.redeem(self.young)  # the token's last use and the county's day are recorded
-        # The token, the site in scope, the diner, the rules, the diner's categories;
-        # in the write (a savepoint inside the test's transaction): the diner's row lock
-        # where the database has row locks, the site in scope again with its state, the
-        # month's lock, the diner's meals, the meal, the county's day.
-        expected = 12 + connection.features.has_select_for_update
+        # The token's last use, and the row of the county's day this diner's meals go to,
+        # are recorded first.
+        self.redeem(self.old, slot="breakfast")
+        # The token, the site in scope, the diner with their categories, the rules; in
+        # the write (a savepoint inside the test's transaction): the diner's row lock
+        # where the database has row locks, the site's state with the month's lock and
+        # the diner's meals in one, the meal, the county's day.
+        expected = 9 + connection.features.has_select_for_update
         with self.assertNumQueries(expected):
             response = self.redeem(self.old)
         self.assertEqual(response.status_code, 201)
-        with self.assertNumQueries(expected):  # the second claim: the first meal, to name it
+        # The second claim: instead of the meal and the county's day, the first meal (to
+        # name it) and the rollback of the write.
+        with self.assertNumQueries(expected):
             again = self.redeem(self.old)
         self.assertEqual(again.status_code, 409)
+
+
+class TillScopeTests(MealsTestCase):
+    def test_the_tills_site_lookup_sees_exactly_what_visible_to_sees(self):
+        users = [self.city_admin, self.county_a_worker, self.county_b_worker, self.staff,
+                 self.staff_b, self.township_worker, self.liaison]  # fmt: skip
+        for user in users:
+            for site in MealSite.objects.all():
+                expected = MealSite.objects.visible_to(user).filter(pk=site.pk).exists()
+                for _twice in range(2):  # built once, then reused from the cache
+                    found = site_at_till(user, site.pk)
+                    self.assertEqual(found is not None, expected, (user.username, site.name))
+                    if found is not None:
+                        self.assertEqual((found.name, found.status), (site.name, site.status))
 
 
 class SettlementTests(MealsTestCase):
@@ -232,7 +265,7 @@ class ConcurrentClaimTests(TransactionTestCase):
             try:
                 barrier.wait()
                 services.redeem(
-                    actor=self.staff, site=point, slot="lunch", method="card", card_no=card
+                    actor=self.staff, site_id=point.pk, slot="lunch", method="card", card_no=card
                 )
                 outcomes.append("meal")
             except services.AlreadyClaimed:

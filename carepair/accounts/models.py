@@ -6,11 +6,12 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carepair.accounts.roles import PERMISSIONS, Role
+from carepair.lib.loaded import loaded
 
 
 class UserQuerySet(models.QuerySet):
@@ -131,16 +132,41 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
-        token = (
-            cls.objects.select_related("user")
-            .filter(digest=_digest(key), user__is_active=True)
-            .first()
-        )
-        if token is None:
+        """The token's active user, with what an API call reads of them loaded (the rest
+        loads when read). Every API call starts here, so the look-up is one statement
+        written out, at a fraction of what building it through the ORM cost
+        (benchmarks/redemption)."""
+        stale_before = timezone.now() - LAST_USED_PRECISION
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _AUTHENTICATE_SQL,
+                [connection.ops.adapt_datetimefield_value(stale_before), _digest(key)],
+            )
+            row = cursor.fetchone()
+        if row is None:
             return None
+        token_id, stale, *values = row
         # Kept to the minute: a till posting meal after meal would otherwise make every
         # request a write, and on SQLite wait in line with the meals themselves.
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+        if stale:
+            cls.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+        return loaded(User, **dict(zip(_TOKEN_USER_FIELDS, values, strict=True)))
+
+
+_TOKEN_USER_FIELDS = (
+    "id",
+    "username",
+    "full_name",
+    "role",
+    "region_id",
+    "organisation_id",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+_AUTHENTICATE_SQL = (
+    "SELECT t.id, (t.last_used_at IS NULL OR t.last_used_at < %s), "
+    + ", ".join(f"u.{User._meta.get_field(name).column}" for name in _TOKEN_USER_FIELDS)
+    + f" FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id"
+    " WHERE t.digest = %s AND u.is_active"
+)

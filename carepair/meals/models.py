@@ -3,10 +3,11 @@ diners, the subsidy rules, every meal served, and the monthly settlement with op
 Money is integer fen."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
 from carepair.lib.geofields import latitude_field, longitude_field
+from carepair.lib.loaded import loaded
 
 
 class SiteKind(models.TextChoices):
@@ -35,24 +37,63 @@ class Slot(models.TextChoices):
     DINNER = "dinner", _("Dinner")
 
 
+def _reach(user) -> tuple | None:
+    """What meal records the user sees: None for none, () for all, otherwise (the region
+    code prefix, the organisation) of which they see those in the region or operated by
+    the organisation."""
+    if not getattr(user, "is_authenticated", False) or not user.can(Perm.VIEW_MEALS):
+        return None
+    scope = scope_of(user)
+    return () if scope.everything else (scope.prefix, scope.organisation_id)
+
+
+def _within(queryset, reach: tuple | None, region_field: str, operator_field: str):
+    if reach is None:
+        return queryset.none()
+    if not reach:
+        return queryset
+    prefix, organisation_id = reach
+    q = Q(pk__in=[])
+    if prefix:
+        q |= Q(**{f"{region_field}__startswith": prefix})
+    if organisation_id:
+        q |= Q(**{operator_field: organisation_id})
+    return queryset.filter(q)
+
+
 def _scoped(queryset, user, region_field: str, operator_field: str):
     """Records of the user's region; for an organisation's people, those it operates."""
-    if not getattr(user, "is_authenticated", False) or not user.can(Perm.VIEW_MEALS):
-        return queryset.none()
-    scope = scope_of(user)
-    if scope.everything:
-        return queryset
-    q = Q(pk__in=[])
-    if scope.prefix:
-        q |= Q(**{f"{region_field}__startswith": scope.prefix})
-    if scope.organisation_id:
-        q |= Q(**{operator_field: scope.organisation_id})
-    return queryset.filter(q)
+    return _within(queryset, _reach(user), region_field, operator_field)
 
 
 class MealSiteQuerySet(models.QuerySet):
     def visible_to(self, user):
         return _scoped(self, user, "region__code", "operator_id")
+
+
+# What a redemption reads of its site.
+TILL_FIELDS = ("name", "kind", "status", "operator_id", "region_id")
+
+
+def site_at_till(user, pk: int):
+    """MealSite.objects.visible_to(user).only(*TILL_FIELDS).filter(pk=pk).first(): the
+    same query, built once per scope and site and then only run, for a till asks it at
+    every meal and building it cost several times running it (benchmarks/redemption)."""
+    reach = _reach(user)
+    if reach is None:
+        return None
+    sql, params = _site_at_till_sql(reach, pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+    return None if row is None else loaded(MealSite, **dict(zip(names, row, strict=True)))
+
+
+@functools.lru_cache(maxsize=2048)
+def _site_at_till_sql(reach: tuple, pk: int) -> tuple[str, tuple]:
+    queryset = MealSite.objects.only(*TILL_FIELDS).filter(pk=pk).order_by()
+    return _within(queryset, reach, "region__code", "operator_id").query.sql_with_params()
 
 
 class MealSite(models.Model):

@@ -7,7 +7,8 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from carepair.accounts.roles import Perm
 from carepair.lib.dates import age_on
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.lib.freshness import records_changed
+from carepair.lib.loaded import loaded
 from carepair.lib.vault import vault
 from carepair.meals.models import (
     Adjustment,
@@ -27,6 +29,7 @@ from carepair.meals.models import (
     SiteStatus,
     Slot,
     SubsidyRule,
+    site_at_till,
 )
 from carepair.people import idnumber
 from carepair.people.models import Person, Status
@@ -181,70 +184,86 @@ def split(rule: SubsidyRule | None, subsidy_fen: int, price_fen: int) -> Subsidy
 
 
 def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsidy:
-    """What a meal on that day and slot costs the diner and the payers, before the cap."""
-    rules = list(SubsidyRule.objects.all()) if rules is None else rules
-    person = diner.person
-    categories = set(person.categories.current(day).order_by().values_list("category", flat=True))
-    rule = rule_for(
-        rules, categories=categories, age=age_on(person.birth_date, day), day=day, slot=slot
-    )
+    """What a meal on that day and slot costs the diner (as find_diner gives them, with
+    the categories they hold that day) and the payers, before the cap."""
+    rules = _rules() if rules is None else rules
+    age = age_on(diner.person.birth_date, day)
+    rule = rule_for(rules, categories=diner.categories, age=age, day=day, slot=slot)
     if rule is None:
         return split(None, 0, DEFAULT_PRICE_FEN)
     return split(rule, rule.subsidy_fen, rule.price_fen)
 
 
 # --- redemption ----------------------------------------------------------------------
+#
+# A till posts meal after meal, so what a redemption reads and writes is written out in
+# SQL: building each query through the ORM cost several times what the database took to
+# answer it (benchmarks/redemption). The site is still found through
+# MealSite.objects.visible_to (its query built once per scope: models.site_at_till); the
+# rare paths (a second claim, an upload sent twice) keep the ORM.
 
 
-def find_diner(*, card_no: str = "", id_number: str = "", qr: str = "") -> Diner:
-    """The diner a card, an ID number or a QR code belongs to; a clear error otherwise.
-    (Found by the credential they show, as at a till: the answer names them masked.)"""
-    # What a redemption reads of the diner, no more: their name to greet them by, their
-    # birth date for the age band.
-    diners = (
-        Diner.objects.select_related("person")
-        .only("card_no", "status", "person__name", "person__birth_date")
-        .order_by()
-    )
-    found = None
+def _rules() -> list[SubsidyRule]:
+    """Every subsidy rule (a few dozen at most), as SubsidyRule.objects.all() gives them."""
+    fields = SubsidyRule._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(f.column for f in fields)} FROM meals_subsidyrule")
+        rows = cursor.fetchall()
+    slots = fields.index(SubsidyRule._meta.get_field("slots"))
+    decode = SubsidyRule._meta.get_field("slots").from_db_value
+    names = [f.attname for f in fields]
+    rules = []
+    for row in rows:
+        row = list(row)
+        row[slots] = decode(row[slots], None, connection)
+        rules.append(SubsidyRule.from_db(connection.alias, names, row))
+    return rules
+
+
+_DINER_BY = {"card": "d.card_no", "qr": "d.qr_token", "id": "p.id_hash"}
+
+
+def find_diner(
+    *, card_no: str = "", id_number: str = "", qr: str = "", day: datetime.date | None = None
+) -> Diner:
+    """The diner a card, an ID number or a QR code belongs to, with the categories they
+    hold on the day (today if not given); a clear error otherwise. (Found by the
+    credential they show, as at a till: the answer names them masked.)"""
     if card_no.strip():
-        found = diners.filter(card_no=card_no.strip()).first()
+        by, value = "card", card_no.strip()
     elif qr.strip():
-        found = diners.filter(qr_token=qr.strip().removeprefix("carepair-meal:")).first()
+        by, value = "qr", qr.strip().removeprefix("carepair-meal:")
     elif id_number.strip():
         try:
             number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             raise ValidationError({"id_number": str(exc)}) from None
-        found = diners.filter(person__id_hash=vault().digest(number)).first()
+        by, value = "id", vault().digest(number)
     else:
         raise ValidationError({"card_no": _("Give the card number, the ID number or the QR code.")})
-    if found is None:
-        raise ValidationError({"diner": _("No diner has this card, ID number or QR code.")})
-    if found.status != Diner.Status.ACTIVE:
-        raise ValidationError({"diner": _("This diner's enrolment is suspended or ended.")})
-    return found
-
-
-def _check_open(actor, site: MealSite, day: datetime.date) -> None:
-    """That the actor records meals at the site, that it serves diners, and that the
-    day's month is not locked with its operator: read inside the redemption's
-    transaction, where a settlement cannot lock the month under it."""
-    sites = MealSite.objects.visible_to(actor).filter(pk=site.pk)
-    state = sites.values_list("status", "kind").first()
-    if state is None:
-        raise NotAllowed(_("You do not record meals at this point."))
-    if state[0] != SiteStatus.OPEN:
-        raise ValidationError({"site": _("This meal point is not open.")})
-    if state[1] == SiteKind.KITCHEN:
-        raise ValidationError({"site": _("A central kitchen does not serve diners itself.")})
-    if Settlement.objects.filter(
-        operator_id=site.operator_id, month=month_of(day), locked_at__isnull=False
-    ).exists():
-        raise IllegalTransition(
-            _("%(month)s is settled and locked: a correction is an adjustment.")
-            % {"month": f"{day:%Y-%m}"}
+    # What a redemption reads of the diner, no more: their name to greet them by, their
+    # birth date for the age band, and (a row each) the categories in force on the day,
+    # as PersonCategory.objects.current() has them.
+    on = connection.ops.adapt_datefield_value(day or timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.card_no, d.status, d.person_id, p.name, p.birth_date, c.category"
+            " FROM meals_diner d JOIN people_person p ON p.id = d.person_id"
+            " LEFT JOIN people_personcategory c ON c.person_id = p.id"
+            " AND c.start_on <= %s AND (c.end_on IS NULL OR c.end_on > %s)"
+            f" WHERE {_DINER_BY[by]} = %s",
+            [on, on, value],
         )
+        rows = cursor.fetchall()
+    if not rows:
+        raise ValidationError({"diner": _("No diner has this card, ID number or QR code.")})
+    pk, card_no, status, person_id, name, birth_date, _category = rows[0]
+    diner = loaded(Diner, id=pk, card_no=card_no, status=status, person_id=person_id)
+    diner.person = loaded(Person, id=person_id, name=name, birth_date=birth_date)
+    diner.categories = {row[-1] for row in rows if row[-1] is not None}
+    if diner.status != Diner.Status.ACTIVE:
+        raise ValidationError({"diner": _("This diner's enrolment is suspended or ended.")})
+    return diner
 
 
 class _Collision(Exception):
@@ -257,7 +276,7 @@ class _Collision(Exception):
 def redeem(
     *,
     actor,
-    site: MealSite,
+    site_id: int,
     slot: str,
     method: str,
     card_no: str = "",
@@ -269,13 +288,17 @@ def redeem(
 ) -> tuple[Meal, bool]:
     """Record a meal at a point; returns (meal, created). A second claim of the same
     diner, slot and day anywhere in the city raises AlreadyClaimed; the same upload sent
-    twice (same point, same client_ref) returns the first meal, not created.
+    twice (same point, same client_ref) returns the first meal, not created. A site
+    outside the actor's scope answers 404 (Http404), as if it did not exist.
 
     Who the diner is and what their subsidy would be are read first; what another
     redemption or a settlement may change at the same moment (the site's state, a
     locked month, the diner's meals) is read again inside the write's transaction, and
     the unique constraint has the last word. On SQLite, where one write runs at a time,
     that keeps the write short."""
+    site = site_at_till(actor, site_id)
+    if site is None:
+        raise Http404(MealSite._meta.verbose_name)
     _may(actor, Perm.REDEEM_MEALS)
     if slot not in Slot.values:
         raise ValidationError({"slot": _("Choose breakfast, lunch or dinner.")})
@@ -287,9 +310,9 @@ def redeem(
     client_ref = client_ref.strip()[:64]
     if client_ref:
         sent = Meal.objects.filter(site=site, client_ref=client_ref).first()
-        if sent is not None and MealSite.objects.visible_to(actor).filter(pk=site.pk).exists():
+        if sent is not None:
             return sent, False
-    diner = find_diner(card_no=card_no, id_number=id_number, qr=qr)
+    diner = find_diner(card_no=card_no, id_number=id_number, qr=qr, day=day)
     subsidy = subsidy_of(diner, day, slot)
     try:
         meal = _record(
@@ -322,6 +345,23 @@ def _claimed(diner: Diner, day: datetime.date, slot: str):
     )
 
 
+# Inside the write's transaction, in one statement: the site's state, whether its
+# operator's month is locked, and the diner's meals that day's slot and that month.
+_STATE_SQL = """
+SELECT s.status, s.kind,
+  EXISTS (SELECT 1 FROM meals_settlement z
+          WHERE z.operator_id = s.operator_id AND z.month = %s AND z.locked_at IS NOT NULL),
+  (SELECT COUNT(*) FROM meals_meal m
+   WHERE m.diner_id = %s AND m.served_on = %s AND m.slot = %s),
+  (SELECT COUNT(*) FROM meals_meal m
+   WHERE m.diner_id = %s AND m.served_on >= %s AND m.served_on < %s AND m.subsidy_fen > 0)
+FROM meals_mealsite s WHERE s.id = %s
+"""
+
+
+_MEAL_FIELDS = [f for f in Meal._meta.concrete_fields if not f.primary_key]
+
+
 @transaction.atomic
 def _record(
     *,
@@ -335,45 +375,78 @@ def _record(
     client_ref: str,
     late: bool,
 ) -> Meal:
-    if connection.features.has_select_for_update:
-        # The diner's row lock puts redemptions of one diner in a row, so that the
-        # month's count below is never read by two at once. (SQLite's immediate
-        # transactions run one at a time already.)
-        list(Diner.objects.select_for_update().filter(pk=diner.pk).order_by().values_list("pk"))
-    _check_open(actor, site, day)
-    month = Meal.objects.filter(
-        diner=diner, served_on__gte=month_of(day), served_on__lt=_next_month(day)
-    ).aggregate(
-        claimed=Count("pk", filter=Q(served_on=day, slot=slot)),
-        subsidised=Count("pk", filter=Q(subsidy_fen__gt=0)),
-    )
-    if month["claimed"]:
-        raise AlreadyClaimed(_claimed(diner, day, slot).get())
-    if subsidy.subsidy_fen and month["subsidised"] >= subsidy.rule.monthly_cap:
-        subsidy = split(subsidy.rule, 0, subsidy.price_fen)  # past the cap: full price
-    try:
-        meal = Meal.objects.create(
-            diner=diner,
-            site=site,
-            served_on=day,
-            slot=slot,
-            method=method,
-            rule=subsidy.rule,
-            price_fen=subsidy.price_fen,
-            subsidy_fen=subsidy.subsidy_fen,
-            city_fen=subsidy.city_fen,
-            county_fen=subsidy.county_fen,
-            township_fen=subsidy.township_fen,
-            diner_fen=subsidy.diner_fen,
-            client_ref=client_ref,
-            recorded_by=actor,
-            late=late,
+    date = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            # The diner's row lock puts redemptions of one diner in a row, so that the
+            # month's count below is never read by two at once. (SQLite's immediate
+            # transactions run one at a time already.)
+            cursor.execute("SELECT id FROM meals_diner WHERE id = %s FOR UPDATE", [diner.pk])
+        cursor.execute(
+            _STATE_SQL,
+            [
+                date(month_of(day)),
+                diner.pk,
+                date(day),
+                slot,
+                diner.pk,
+                date(month_of(day)),
+                date(_next_month(day)),
+                site.pk,
+            ],
         )
+        state = cursor.fetchone()
+    if state is None:
+        raise NotAllowed(_("You do not record meals at this point."))
+    status, kind, locked, claimed, subsidised = state
+    if status != SiteStatus.OPEN:
+        raise ValidationError({"site": _("This meal point is not open.")})
+    if kind == SiteKind.KITCHEN:
+        raise ValidationError({"site": _("A central kitchen does not serve diners itself.")})
+    if locked:
+        raise IllegalTransition(
+            _("%(month)s is settled and locked: a correction is an adjustment.")
+            % {"month": f"{day:%Y-%m}"}
+        )
+    if claimed:
+        raise AlreadyClaimed(_claimed(diner, day, slot).get())
+    if subsidy.subsidy_fen and subsidised >= subsidy.rule.monthly_cap:
+        subsidy = split(subsidy.rule, 0, subsidy.price_fen)  # past the cap: full price
+    meal = Meal(
+        diner=diner,
+        site=site,
+        served_on=day,
+        slot=slot,
+        method=method,
+        rule=subsidy.rule,
+        price_fen=subsidy.price_fen,
+        subsidy_fen=subsidy.subsidy_fen,
+        city_fen=subsidy.city_fen,
+        county_fen=subsidy.county_fen,
+        township_fen=subsidy.township_fen,
+        diner_fen=subsidy.diner_fen,
+        client_ref=client_ref,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        late=late,
+    )
+    values = {
+        f.column: f.get_db_prep_save(getattr(meal, f.attname), connection) for f in _MEAL_FIELDS
+    }
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO meals_meal ({', '.join(values)})"
+                f" VALUES ({', '.join(['%s'] * len(values))}) RETURNING id",
+                list(values.values()),
+            )
+            meal.pk = cursor.fetchone()[0]
     except IntegrityError as exc:
         # Leave the transaction (PostgreSQL refuses any further query in it) and look
         # at what won outside.
         raise _Collision(diner) from exc
-    rollup.count_meal(site.region_id, day, meals=1, subsidy_fen=meal.subsidy_fen)
+    meal._state.adding, meal._state.db = False, connection.alias
+    rollup.count_meal(site.region_id, day, meals=1, subsidy_fen=meal.subsidy_fen, diner_id=diner.pk)
     return meal
 
 
@@ -451,6 +524,12 @@ def adjust(*, actor, meal: Meal, subsidy_fen: int, reason: str) -> Adjustment:
         made_by=actor,
         booked_on=timezone.localdate(),
     )
-    rollup.count_meal(meal.site.region_id, adjustment.booked_on, meals=0, subsidy_fen=subsidy_fen)
+    rollup.count_meal(
+        meal.site.region_id,
+        adjustment.booked_on,
+        meals=0,
+        subsidy_fen=subsidy_fen,
+        diner_id=meal.diner_id,
+    )
     records_changed()
     return adjustment

@@ -122,7 +122,7 @@ def site_detail(request, pk: int):
             given = _credentials(form.cleaned_data["code"])
             try:
                 result, _created = services.redeem(
-                    actor=request.user, site=site, slot=form.cleaned_data["slot"], **given
+                    actor=request.user, site_id=site.pk, slot=form.cleaned_data["slot"], **given
                 )
             except services.AlreadyClaimed as exc:
                 refused = exc.messages[0]
