@@ -251,6 +251,32 @@ class SettlementTests(MealsTestCase):
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class KeptRulesTests(TransactionTestCase):
+    """A server process keeps the subsidy rules between meals (outside a transaction);
+    a change committed anywhere applies from the next meal."""
+
+    def test_a_rule_changed_and_committed_applies_to_the_next_meal(self):
+        build_personas(self)
+        make_world(self)
+
+        def subsidy(slot: str) -> int:
+            meal, _created = services.redeem(
+                actor=self.staff,
+                site_id=self.point_a.pk,
+                slot=slot,
+                method="card",
+                card_no=self.young.diner.card_no,
+            )
+            return meal.subsidy_fen
+
+        self.assertEqual(subsidy("lunch"), 700)
+        rule = SubsidyRule.objects.get(name="60至79岁老人助餐补贴")
+        rule.subsidy_fen = 800
+        rule.save()
+        self.assertEqual(subsidy("dinner"), 800)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class ConcurrentClaimTests(TransactionTestCase):
     """Two points submit the same diner's lunch at the same moment: one meal, one 409."""
 

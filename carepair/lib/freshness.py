@@ -17,38 +17,50 @@ from django.conf import settings
 from django.db import transaction
 
 
-def _path() -> str:
-    return os.path.join(settings.DATA_DIR, "records-version")
+class Stamp:
+    """A token that every server process on the machine shares: the modification time,
+    to the nanosecond, of a file of this name in the data directory."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _path(self) -> str:
+        return os.path.join(settings.DATA_DIR, self.name)
+
+    def touch(self) -> str:
+        # The time is given, not left to the file system, whose clock may tick in whole
+        # milliseconds: two writes in one tick must still give two tokens.
+        now = time.time_ns()
+        path = self._path()
+        try:
+            os.utime(path, ns=(now, now))
+        except FileNotFoundError:
+            with open(path, "a"):
+                pass
+            os.utime(path, ns=(now, now))
+        return str(now)
+
+    def read(self) -> str:
+        try:
+            return str(os.stat(self._path()).st_mtime_ns)
+        except FileNotFoundError:
+            return self.touch()
 
 
-def _stamp() -> str:
-    # The time is given, not left to the file system, whose clock may tick in whole
-    # milliseconds: two writes in one tick must still give two tokens.
-    now = time.time_ns()
-    path = _path()
-    try:
-        os.utime(path, ns=(now, now))
-    except FileNotFoundError:
-        with open(path, "a"):
-            pass
-        os.utime(path, ns=(now, now))
-    return str(now)
+RECORDS = Stamp("records-version")
 
 
 def records_version() -> str:
-    try:
-        return str(os.stat(_path()).st_mtime_ns)
-    except FileNotFoundError:
-        return _stamp()
+    return RECORDS.read()
 
 
 def records_changed() -> None:
     """Mark cached figures stale: now, and again when the transaction commits, so that
     figures a reader computed while the write was still uncommitted are not kept."""
-    _stamp()
+    RECORDS.touch()
     # Outside a transaction there is nothing left to commit: the write above is the one.
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_stamp)
+        transaction.on_commit(RECORDS.touch)
 
 
 def changes_records(service):

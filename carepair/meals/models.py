@@ -7,13 +7,16 @@ import functools
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
+from carepair.lib.freshness import Stamp
 from carepair.lib.geofields import latitude_field, longitude_field
 from carepair.lib.loaded import loaded
 
@@ -229,6 +232,16 @@ class SubsidyRule(models.Model):
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
+
+
+# Changed when a rule is saved or deleted and that is committed: a process keeps the
+# rules it read until then (services._rules), for a till reads them at every meal.
+RULES_CHANGED = Stamp("subsidy-rules-version")
+
+
+@receiver([post_save, post_delete], sender=SubsidyRule)
+def _rules_changed(**kwargs):
+    transaction.on_commit(RULES_CHANGED.touch)
 
 
 class MealQuerySet(models.QuerySet):

@@ -22,6 +22,12 @@ RULES = [
 def load(model) -> None:
     """Add the starting rules that are not there (by name); works with a migration's
     historical model and with the real one (tests whose database is flushed)."""
+    from django.db import transaction
+
+    from carepair.meals.models import RULES_CHANGED
+
+    # Bulk inserts send no signal: the processes that keep the rules are told here.
+    transaction.on_commit(RULES_CHANGED.touch)
     have = set(model.objects.values_list("name", flat=True))
     model.objects.bulk_create(
         model(

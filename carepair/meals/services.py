@@ -19,6 +19,7 @@ from carepair.lib.freshness import records_changed
 from carepair.lib.loaded import loaded
 from carepair.lib.vault import vault
 from carepair.meals.models import (
+    RULES_CHANGED,
     Adjustment,
     Diner,
     Meal,
@@ -203,8 +204,23 @@ def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsi
 # rare paths (a second claim, an upload sent twice) keep the ORM.
 
 
+_kept_rules: tuple[str, list[SubsidyRule]] = ("", [])
+
+
 def _rules() -> list[SubsidyRule]:
-    """Every subsidy rule (a few dozen at most), as SubsidyRule.objects.all() gives them."""
+    """Every subsidy rule, as SubsidyRule.objects.all() gives them: read again only when
+    a change to them was committed since (models.RULES_CHANGED). Inside a transaction,
+    where a change not yet committed may be in sight, they are read afresh."""
+    global _kept_rules
+    if connection.in_atomic_block:
+        return _read_rules()
+    version = RULES_CHANGED.read()  # before the rules: a change after it is seen next time
+    if _kept_rules[0] != version:
+        _kept_rules = (version, _read_rules())
+    return _kept_rules[1]
+
+
+def _read_rules() -> list[SubsidyRule]:
     fields = SubsidyRule._meta.concrete_fields
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(f.column for f in fields)} FROM meals_subsidyrule")
