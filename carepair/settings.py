@@ -102,8 +102,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The server binds the parameters, and a statement a connection runs again and again
     # (a till's, meal after meal) is prepared on its fifth run and then only executed:
     # half the server's work per redemption (benchmarks/redemption). Behind a pooler in
-    # transaction mode (PgBouncer), set prepare_threshold to None.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # transaction mode (PgBouncer), CAREPAIR_DB_PREPARE_THRESHOLD=0 switches preparing
+    # off. Options given in the database URL (sslmode, ...) are kept.
+    _prepare = envint("CAREPAIR_DB_PREPARE_THRESHOLD", 5)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=_prepare or None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dashboard read while a visit is being written; every transaction
     # takes the write lock when it begins (IMMEDIATE), so a writer never finds the

@@ -132,6 +132,8 @@ class ClaimTests(MealsTestCase):
         again = self.redeem(self.old, site=self.point_a2)
         self.assertEqual(again.status_code, 409)
         self.assertIn("凌云社区助餐点", again.json()["detail"])
+        # As the rest of the API answers: Chinese as itself, not as \u escapes.
+        self.assertIn("凌云社区助餐点", again.content.decode())
         self.assertEqual(again.json()["meal"]["site_id"], self.point_a.pk)
         self.assertEqual(Meal.objects.filter(diner__person=self.old).count(), 1)
 

@@ -19,6 +19,7 @@ from carepair.api import (
     summary,
 )
 from carepair.api.auth import ApiTokenAuth
+from carepair.api.common import JSON_DUMPS_PARAMS
 
 DESCRIPTION = """\
 The typed REST API of CarePair (一老一小结对帮扶).
@@ -40,8 +41,7 @@ read them: for the others the key is absent, not null.
 
 
 class Renderer(JSONRenderer):
-    # Chinese names and messages as themselves, not as \uXXXX escapes.
-    json_dumps_params = {"ensure_ascii": False}
+    json_dumps_params = JSON_DUMPS_PARAMS
 
 
 api = NinjaAPI(

@@ -14,6 +14,9 @@ from pydantic_core import PydanticCustomError
 from carepair.lib.errors import ValidationError
 from carepair.lib.money import fen_to_yuan
 
+# Chinese names and messages as themselves, not as \uXXXX escapes.
+JSON_DUMPS_PARAMS = {"ensure_ascii": False}
+
 
 def one_of(choices: type[models.Choices]):
     """The values of a Django choices class as a type. (The classes themselves would do,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.http import JsonResponse
 from ninja import Field, Router, Schema
 
-from carepair.api.common import user_of
+from carepair.api.common import JSON_DUMPS_PARAMS, user_of
 from carepair.api.errors import WRITE_ERRORS, ErrorOut
 from carepair.lib.errors import IllegalTransition, NotAllowed, ValidationError
 from carepair.meals import services
@@ -134,7 +134,7 @@ def redemption_create(request, payload: RedemptionIn):
     # Answered as built, not validated against the schemas again: a till posts meal
     # after meal and that check cost a tenth of each (benchmarks/redemption). The tests
     # hold these answers to the schemas.
-    return JsonResponse(body, status=status)
+    return JsonResponse(body, status=status, json_dumps_params=JSON_DUMPS_PARAMS)
 
 
 class BatchIn(Schema):

@@ -184,12 +184,11 @@ def split(rule: SubsidyRule | None, subsidy_fen: int, price_fen: int) -> Subsidy
     return Subsidy(rule, price_fen, subsidy_fen, city, county, subsidy_fen - city - county)
 
 
-def subsidy_of(diner: Diner, day: datetime.date, slot: str, rules=None) -> Subsidy:
+def subsidy_of(diner: Diner, day: datetime.date, slot: str) -> Subsidy:
     """What a meal on that day and slot costs the diner (as find_diner gives them, with
     the categories they hold that day) and the payers, before the cap."""
-    rules = _rules() if rules is None else rules
     age = age_on(diner.person.birth_date, day)
-    rule = rule_for(rules, categories=diner.categories, age=age, day=day, slot=slot)
+    rule = rule_for(_rules(), categories=diner.categories, age=age, day=day, slot=slot)
     if rule is None:
         return split(None, 0, DEFAULT_PRICE_FEN)
     return split(rule, rule.subsidy_fen, rule.price_fen)
@@ -213,27 +212,11 @@ def _rules() -> list[SubsidyRule]:
     where a change not yet committed may be in sight, they are read afresh."""
     global _kept_rules
     if connection.in_atomic_block:
-        return _read_rules()
+        return list(SubsidyRule.objects.all())
     version = RULES_CHANGED.read()  # before the rules: a change after it is seen next time
     if _kept_rules[0] != version:
-        _kept_rules = (version, _read_rules())
+        _kept_rules = (version, list(SubsidyRule.objects.all()))
     return _kept_rules[1]
-
-
-def _read_rules() -> list[SubsidyRule]:
-    fields = SubsidyRule._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(f.column for f in fields)} FROM meals_subsidyrule")
-        rows = cursor.fetchall()
-    slots = fields.index(SubsidyRule._meta.get_field("slots"))
-    decode = SubsidyRule._meta.get_field("slots").from_db_value
-    names = [f.attname for f in fields]
-    rules = []
-    for row in rows:
-        row = list(row)
-        row[slots] = decode(row[slots], None, connection)
-        rules.append(SubsidyRule.from_db(connection.alias, names, row))
-    return rules
 
 
 _DINER_BY = {"card": "d.card_no", "qr": "d.qr_token", "id": "p.id_hash"}

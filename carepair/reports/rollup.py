@@ -239,7 +239,7 @@ MEAL_PARTS = 16  # rows a county's day is split over (reports.models.MealDay)
 
 
 def count_meal(
-    region_code: str, day: datetime.date, *, meals: int, subsidy_fen: int, diner_id: int = 0
+    region_code: str, day: datetime.date, *, meals: int, subsidy_fen: int, diner_id: int
 ) -> None:
     """Add a meal (or a subsidy adjustment: meals=0) to its county's day, in the row of
     that day the diner's meals go to."""
