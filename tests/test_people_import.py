@@ -6,6 +6,7 @@ import datetime
 import io
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from carepair.lib.vault import vault
 from carepair.people import idnumber, imports
+from carepair.people.imports import checking
 from carepair.people.models import (
     Category,
     Contact,
@@ -344,6 +346,91 @@ class DuplicateTests(ImportTestCase):
         self.assertEqual(self.elder_b.phone, "")
 
 
+class ChunkTests(ImportTestCase):
+    """Files checked and written two rows at a time, as a large file is checked and
+    written a chunk at a time: what is written early is taken back when a later row
+    rejects the file, and a number given twice is known whatever the chunks."""
+
+    def setUp(self):
+        super().setUp()
+        patcher = mock.patch.object(checking, "CHUNK", 2)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.counts = self.tables()
+
+    def tables(self) -> list[int]:
+        return [
+            m.objects.count()
+            for m in (
+                Person,
+                PersonCategory,
+                Contact,
+                Person.history.model,
+                PersonCategory.history.model,
+                Contact.history.model,
+            )
+        ]
+
+    def people(self, n: int, first_seq: int = 60) -> list[dict]:
+        return [
+            row(
+                f"导入{i}",
+                id_for("511102", years_ago(70 + i), first_seq + i),
+                帮扶类别="独居",
+                监护人或紧急联系人=f"导入子{i}",
+                与本人关系="儿子",
+            )
+            for i in range(n)
+        ]
+
+    def test_a_bad_last_row_takes_back_every_chunk_written_before_it(self):
+        rows = [*self.people(7), row("吴大妈", "123")]
+        outcome = self.run_import(write_csv(self.dir / "p.csv", rows))
+        self.assert_rejected_naming(outcome, 9, "身份证号", "")
+        self.assertEqual(self.tables(), self.counts)
+        self.assertEqual((outcome.created, outcome.duplicates), (0, []))
+
+    def test_every_chunk_is_written_with_its_history(self):
+        outcome = self.run_import(write_csv(self.dir / "p.csv", self.people(7)))
+        self.assertEqual((outcome.created, outcome.problems), (7, []))
+        self.assertEqual(
+            [now - before for now, before in zip(self.tables(), self.counts, strict=True)],
+            [7, 7, 7, 7, 7, 7],
+        )
+        made = Person.objects.filter(name__startswith="导入").order_by("name")
+        self.assertEqual([p.categories.get().category for p in made], ["alone"] * 7)
+        self.assertEqual([p.contacts.get().name for p in made], [f"导入子{i}" for i in range(7)])
+        self.assertEqual(
+            set(Person.history.filter(name__startswith="导入").values_list("history_type")),
+            {("+",)},
+        )
+
+    def test_with_good_rows_only_a_number_given_twice_in_two_chunks_takes_neither_row(self):
+        rows = self.people(5)
+        twice = rows[0]["身份证号"]
+        # The same number again, four rows on, in its old fifteen-digit form.
+        rows.insert(4, row("导入零", twice[:6] + twice[8:17], 帮扶类别="独居"))
+        outcome = self.run_import(write_csv(self.dir / "p.csv", rows), good_rows_only=True)
+        self.assertEqual(outcome.created, 4)
+        self.assertEqual(sorted({p.row for p in outcome.problems}), [2, 6])
+        self.assertFalse(Person.objects.filter(name__in=["导入0", "导入零"]).exists())
+
+    def test_a_number_on_a_good_and_a_bad_row_is_the_good_rows(self):
+        rows = self.people(5)
+        rows.append(row("导入错", rows[1]["身份证号"], 出生日期="1900-01-01"))
+        outcome = self.run_import(write_csv(self.dir / "p.csv", rows), good_rows_only=True)
+        self.assertEqual((outcome.created, outcome.bad_rows), (5, 1))
+        self.assertTrue(Person.objects.filter(name="导入1").exists())
+
+    def test_people_registered_already_are_merged_whatever_their_chunk(self):
+        number = vault().decrypt(self.elder.id_cipher)
+        rows = [*self.people(5), row("王秀英", number, 联系电话="13011112222")]
+        outcome = self.run_import(write_csv(self.dir / "p.csv", rows), duplicates=imports.MERGE)
+        self.assertEqual((outcome.created, outcome.merged), (5, 1), outcome.problems)
+        self.elder.refresh_from_db()
+        self.assertEqual(self.elder.phone, "13011112222")
+
+
 class CommandTests(ImportTestCase):
     def command(self, *args):
         self.out, self.err = io.StringIO(), io.StringIO()
@@ -463,6 +550,39 @@ class PageTests(ImportTestCase):
         from carepair.people.import_jobs import run_import_job
 
         self.assertEqual(run_import_job.get_result(job.task_id).return_value["created"], 2)
+
+    @override_settings(
+        CAREPAIR_IMPORT_INLINE_ROWS=0,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
+    def test_a_running_jobs_page_shows_the_progress_its_import_reports(self):
+        self.upload(write_csv(self.dir / "p.csv", self.good_rows()))
+        job = ImportJob.objects.get()
+        seen = []
+        real = imports.import_people
+
+        def watched(**kwargs):
+            report = kwargs.pop("progress")
+
+            def progress(stage, done, total):
+                report(stage, done, total)
+                status = self.client.get(f"/people/import/jobs/{job.pk}/status.json").json()
+                seen.append((status["state"], status["stage"], status["rows_done"]))
+
+            return real(progress=progress, **kwargs)
+
+        with mock.patch.object(imports, "import_people", watched):
+            self.assertEqual(run_jobs(), 1)
+        self.assertEqual(
+            seen,
+            [
+                ("running", "checking", 0),
+                ("running", "checking", 2),
+                ("running", "writing", 2),
+            ],
+        )
+        status = self.client.get(f"/people/import/jobs/{job.pk}/status.json").json()
+        self.assertEqual((status["state"], status["stage"], status["percent"]), ("done", "", 100))
 
     def test_a_county_b_worker_gets_404_on_a_county_a_job(self):
         self.upload(write_csv(self.dir / "p.csv", [*self.good_rows(), row("吴大妈", "123")]))

@@ -1,11 +1,16 @@
 """Imports as jobs (导入任务): an uploaded file becomes an `ImportJob`; a small one is
 imported while the page waits, a large one in the background by `carepair db_worker`,
-writing its progress to the job as it goes so the page can show a progress bar."""
+reporting its progress as it goes so the page can show a progress bar.
+
+The progress of a running job is kept in the cache, not in the job's row: the import
+reports it from inside its one transaction, where a change to the row would be seen by
+nobody until the import ends (and on SQLite another connection could not write it)."""
 
 import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +78,7 @@ def job_run(job_id: int) -> dict:
     )
 
     def progress(stage: str, done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(stage=stage, rows_done=done, rows_total=total)
+        cache.set(job.progress_key(), (stage, done, total), PROGRESS_KEPT)
 
     job.refresh_from_db()
     try:
@@ -109,7 +114,20 @@ def job_run(job_id: int) -> dict:
     job.stage = ""
     job.finished_at = timezone.now()
     job.save()
+    cache.delete(job.progress_key())
     return job.counts
+
+
+PROGRESS_KEPT = 24 * 3600  # seconds a running job's last progress is kept
+
+
+def with_progress(job: ImportJob) -> ImportJob:
+    """The job, with the progress its run last reported if it is running."""
+    if job.state == ImportJob.State.RUNNING:
+        live = cache.get(job.progress_key())
+        if live is not None:
+            job.stage, job.rows_done, job.rows_total = live
+    return job
 
 
 def summary(outcome: imports.Outcome) -> str:

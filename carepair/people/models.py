@@ -655,6 +655,10 @@ class ImportJob(models.Model):
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
 
+    def progress_key(self) -> str:
+        """The cache key of a running job's progress (see import_jobs.with_progress)."""
+        return f"import-job-progress:{self.pk}"
+
     @property
     def percent(self) -> int:
         if self.finished:

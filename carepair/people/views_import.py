@@ -72,7 +72,7 @@ def import_start(request):
 
 @login_required
 def import_job(request, pk: int):
-    job = visible_or_404(ImportJob, request.user, pk=pk)
+    job = import_jobs.with_progress(visible_or_404(ImportJob, request.user, pk=pk))
     return render(request, "people/import_job.html", {"job": job})
 
 
@@ -80,7 +80,7 @@ def import_job(request, pk: int):
 @require_GET
 def import_job_status(request, pk: int):
     """The job's progress as JSON, for the page's progress bar."""
-    job = visible_or_404(ImportJob, request.user, pk=pk)
+    job = import_jobs.with_progress(visible_or_404(ImportJob, request.user, pk=pk))
     return JsonResponse(
         {
             "state": job.state,

@@ -36,7 +36,7 @@ from carepair.people.services import (
 )
 from carepair.regions.models import Level, Region
 
-PROGRESS_EVERY = 2000  # rows between two progress reports
+CHUNK = 5000  # rows checked (and then written) at a time
 _SPLIT = re.compile(r"[;；,，、\n]+")
 _ITEM = re.compile(r"^(?P<word>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
 # A mobile (11 digits) or a landline with its area code, perhaps with +86, dashes,
@@ -359,67 +359,170 @@ def _villages(codes: set[str]) -> dict[str, int]:
     return found
 
 
-def check_file(
-    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None
-) -> tuple[list[Row], list[Problem], int]:
-    """Read and check every row; write nothing. Returns the good rows, the problems and
-    the number of rows (empty rows are not counted)."""
-    today = today or timezone.localdate()
+@dataclass
+class Table:
+    """A file read, its columns mapped: the rows to check as (row number, cells), the
+    row numbers as Excel shows them. Empty rows are left out."""
+
+    body: list[tuple[int, list]]
+    positions: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.body)
+
+
+def read_rows(data: bytes, filename: str) -> Table:
+    """Read the file and map its columns (FileProblem for a file that cannot be read,
+    has the wrong columns or no people)."""
     table = read_table(data, filename)
     start = next((i for i, cells in enumerate(table) if any(cell_text(c) for c in cells)), None)
     if start is None:
         raise FileProblem(_("The file is empty."))
     positions = map_columns(table[start])
-    # Row numbers as Excel shows them: the header's row is row start + 1.
+    # The header's row is row start + 1.
     body = [
         (i + 1, cells)
         for i, cells in enumerate(table[start + 1 :], start=start + 1)
-        if any(str(c).strip() for c in cells)
+        if not _blank(cells)
     ]
-    total = len(body)
-    if not total:
+    if not body:
         raise FileProblem(_("The file has a header row but no people."))
-    village_at = positions["village_code"]
-    codes = {cell_text(cells[village_at]) for _n, cells in body if village_at < len(cells)}
-    checker = _RowChecker(positions, _villages(codes), actor, today)
+    return Table(body, positions)
+
+
+def _blank(cells: list) -> bool:
+    try:
+        return not "".join(cells).strip()  # a CSV's row: text only
+    except TypeError:  # a workbook's: numbers and dates too
+        return not any(str(c).strip() for c in cells)
+
+
+def row_checker(table: Table, *, actor, today) -> _RowChecker:
+    """The checker for this file: the villages it names are looked up here, once, so
+    that checking reads nothing more from the database (it may run in another thread)."""
+    village_at = table.positions["village_code"]
+    codes = {cell_text(cells[village_at]) for _n, cells in table.body if village_at < len(cells)}
+    return _RowChecker(table.positions, _villages(codes), actor, today)
+
+
+def _number_key(value) -> str:
+    """The ID number a cell will be read as, without checking it (check_person() reads
+    a good number to exactly this)."""
+    number = idnumber.normalise(cell_text(value))
+    if len(number) == 15 and number.isascii() and number.isdigit():
+        number = idnumber.from_15(number)
+    return number
+
+
+def id_numbers(table: Table) -> list[str]:
+    """Each row's ID number as it will be read if it is good ("" for none)."""
+    at = table.positions["id_number"]
+    return [_number_key(cells[at]) if at < len(cells) else "" for _n, cells in table.body]
+
+
+def _held(numbers: list[str]) -> set[int]:
+    """Positions in the body of the rows whose ID number is also on another row, or is
+    the template's example: whether they may be written is known only once the whole
+    file is checked (a number on a good and a bad row is the good row's)."""
+    first: dict[str, int] = {}
+    held: set[int] = set()
+    for i, number in enumerate(numbers):
+        if not number:
+            continue
+        j = first.setdefault(number, i)
+        if j != i:
+            held.update((i, j))
+        elif number == EXAMPLE_ID:
+            held.add(i)
+    return held
+
+
+def _settle(held: list[Row]) -> tuple[list[Row], list[Problem]]:
+    """The held-back good rows: the same person twice in one file (neither row is taken,
+    both are named) or the template's example row; the others go."""
+    rows_of: dict[str, list[Row]] = defaultdict(list)
+    for row in held:
+        rows_of[row.number].append(row)
+    rows, problems = [], []
+    for number, group in rows_of.items():
+        if len(group) == 1 and number != EXAMPLE_ID:
+            rows += group
+            continue
+        for row in group:
+            if number == EXAMPLE_ID:
+                reason = _("This is the template's example row: delete it.")
+            else:
+                others = "、".join(str(r.row) for r in group if r is not row)
+                reason = _("The same ID number is also on row %(rows)s.") % {"rows": others}
+            problems.append(
+                Problem(row.row, BY_KEY["id_number"].header, reason, row.name, row.masked)
+            )
+    return rows, problems
+
+
+def _seal(rows: list[Row], keys, digests: dict[str, str]) -> None:
+    """The rows' keyed hashes (computed before) and encrypted numbers (the nonces drawn
+    in one call for the lot)."""
+    for row, cipher in zip(rows, keys.encrypt_many([row.number for row in rows]), strict=True):
+        row.digest, row.cipher = digests[row.number], cipher
+
+
+def check_rows(
+    table: Table,
+    checker: _RowChecker,
+    keys,
+    numbers: list[str],
+    digests: dict[str, str],
+    *,
+    chunk: int | None = None,
+):
+    """Check the rows chunk by chunk; for each, yield its good rows (with their keyed
+    hashes, from `digests`, and encrypted numbers), its problems and how many rows are
+    checked so far. Rows whose number is on another row too are held back and settled
+    after the last chunk, in one more (the last) yield. Reads nothing from the database:
+    it may run in a thread of its own."""
+    chunk = chunk or CHUNK
+    held_at = _held(numbers)
+    held: list[Row] = []
+    body = table.body
+    for start in range(0, len(body), chunk):
+        end = min(start + chunk, len(body))
+        rows: list[Row] = []
+        problems: list[Problem] = []
+        for i in range(start, end):
+            row, found = checker.check(*body[i])
+            if row is not None:
+                (held if i in held_at else rows).append(row)
+            else:
+                problems += found
+        _seal(rows, keys, digests)
+        yield rows, problems, end
+    rows, problems = _settle(held)
+    _seal(rows, keys, digests)
+    yield rows, problems, len(body)
+
+
+def digests_of(numbers: list[str], keys) -> dict[str, str]:
+    """{number: keyed hash} of the distinct numbers."""
+    return {number: keys.digest(number) for number in set(numbers) if number}
+
+
+def check_file(
+    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None
+) -> tuple[list[Row], list[Problem], int]:
+    """Read and check every row; write nothing. Returns the good rows, the problems
+    (in row order) and the number of rows (empty rows are not counted)."""
+    table = read_rows(data, filename)
+    checker = row_checker(table, actor=actor, today=today or timezone.localdate())
     rows: list[Row] = []
     problems: list[Problem] = []
-    progress("checking", 0, total)
-    for done, (row_no, cells) in enumerate(body, start=1):
-        row, found = checker.check(row_no, cells)
-        if row is not None:
-            rows.append(row)
-        problems.extend(found)
-        if done % PROGRESS_EVERY == 0:
-            progress("checking", done, total)
-    progress("checking", total, total)
-
-    # The same person twice in one file: neither row is taken, both are named.
-    rows_of: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        rows_of[row.number].append(row)
-    twice = {number: group for number, group in rows_of.items() if len(group) > 1}
-    if EXAMPLE_ID in rows_of:
-        twice.setdefault(EXAMPLE_ID, rows_of[EXAMPLE_ID])
-    if twice:
-        for number, group in twice.items():
-            for row in group:
-                others = "、".join(str(r.row) for r in group if r is not row)
-                if number == EXAMPLE_ID:
-                    reason = _("This is the template's example row: delete it.")
-                else:
-                    reason = _("The same ID number is also on row %(rows)s.") % {"rows": others}
-                problems.append(
-                    Problem(row.row, BY_KEY["id_number"].header, reason, row.name, row.masked)
-                )
-        rows = [row for row in rows if row.number not in twice]
-    problems.sort(key=lambda p: p.row)
-    # Hashed and encrypted together once the rows are known good: the nonces are drawn
-    # in one call for the lot.
+    progress("checking", 0, table.total)
     keys = vault()
-    numbers = [row.number for row in rows]
-    for row, digest, cipher in zip(
-        rows, map(keys.digest, numbers), keys.encrypt_many(numbers), strict=True
-    ):
-        row.digest, row.cipher = digest, cipher
-    return rows, problems, total
+    numbers = id_numbers(table)
+    for good, found, done in check_rows(table, checker, keys, numbers, digests_of(numbers, keys)):
+        rows += good
+        problems += found
+        progress("checking", done, table.total)
+    problems.sort(key=lambda p: p.row)
+    return rows, problems, table.total
