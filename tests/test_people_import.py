@@ -3,19 +3,22 @@ directory, imported through the engine, the command line and the pages."""
 
 import csv
 import datetime
+import gc
 import io
+import sys
 import tempfile
 from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from carepair.lib.vault import vault
 from carepair.people import idnumber, imports
-from carepair.people.imports import checking
+from carepair.people.imports import checking, writing
 from carepair.people.models import (
     Category,
     Contact,
@@ -429,6 +432,46 @@ class ChunkTests(ImportTestCase):
         self.assertEqual((outcome.created, outcome.merged), (5, 1), outcome.problems)
         self.elder.refresh_from_db()
         self.assertEqual(self.elder.phone, "13011112222")
+
+
+class TransactionTests(ImportTestCase):
+    def test_a_rejected_file_is_checked_to_the_end_outside_the_transaction(self):
+        rows = [row("吴大妈", "123"), *ChunkTests.people(self, 7)]
+        depth = []
+
+        def progress(stage, done, total):
+            depth.append((done, len(connection.savepoint_ids)))
+
+        with mock.patch.object(checking, "CHUNK", 2):
+            outcome = self.run_import(write_csv(self.dir / "p.csv", rows), progress=progress)
+        self.assertTrue(outcome.rejected)
+        outside = len(connection.savepoint_ids)
+        # The first chunk's bad row ends the transaction; the other chunks are checked
+        # after it, and all their rows are counted.
+        self.assertEqual(
+            depth, [(0, outside), (2, outside), (4, outside), (6, outside), (8, outside)]
+        )
+
+    def test_someone_registering_a_person_of_the_file_meanwhile_leaves_nothing_written(self):
+        number = vault().decrypt(self.elder.id_cipher)
+        path = write_csv(self.dir / "p.csv", [*self.good_rows(), row("王秀英", number)])
+        before = Person.objects.count()
+        # As if the elder had been registered after the import asked who was.
+        with (
+            mock.patch.object(writing, "_registered", return_value={}),
+            self.assertRaisesMessage(imports.FileProblem, "已被他人登记"),
+        ):
+            self.run_import(path)
+        self.assertEqual(Person.objects.count(), before)
+
+    def test_imports_running_together_leave_the_process_as_they_found_it(self):
+        interval = sys.getswitchinterval()
+        with imports._import_mode():
+            with imports._import_mode():
+                self.assertAlmostEqual(sys.getswitchinterval(), imports.SWITCH_INTERVAL)
+            self.assertFalse(gc.isenabled())
+        self.assertEqual(sys.getswitchinterval(), interval)
+        self.assertTrue(gc.isenabled())
 
 
 class CommandTests(ImportTestCase):

@@ -69,7 +69,7 @@ def job_create(*, actor, upload, good_rows_only: bool, duplicates: str) -> Impor
 
 
 def job_run(job_id: int) -> dict:
-    """Import a job's file, writing progress as it goes; the outcome lands on the job."""
+    """Import a job's file, reporting its progress as it goes; the outcome lands on the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.finished:
         return job.counts

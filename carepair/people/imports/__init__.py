@@ -22,6 +22,7 @@ import contextlib
 import datetime
 import gc
 import sys
+import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -40,12 +41,12 @@ from carepair.people.imports.checking import (
     Progress,
     Row,
     _quiet,
-    check_file,
     check_rows,
     digests_of,
     id_numbers,
     read_rows,
     row_checker,
+    seal,
 )
 from carepair.people.imports.reading import FileProblem, decode_csv, map_columns, read_table
 from carepair.people.imports.template import (
@@ -76,7 +77,6 @@ __all__ = [
     "Outcome",
     "Problem",
     "Row",
-    "check_file",
     "decode_csv",
     "import_people",
     "map_columns",
@@ -151,78 +151,82 @@ def import_people(
     if duplicates not in DUPLICATE_MODES:
         raise ValueError(f"duplicates must be one of {DUPLICATE_MODES}")
     today = today or timezone.localdate()
-    with translation.override("zh-hans"), _no_gc():
+    with translation.override("zh-hans"), _import_mode():
         table = read_rows(data, filename)
         checker = row_checker(table, actor=actor, today=today)
+        keys = vault()
+        numbers = id_numbers(table)
+        digests = digests_of(numbers, keys)
         outcome = Outcome(rows=table.total)
+        writer: Writer | None = None
+        keys_taken: Future = Future()
+
+        def batches():
+            """Checked chunks, built for writing until the file is rejected."""
+            with translation.override("zh-hans"):
+                for rows, problems, done in check_rows(table, checker, numbers):
+                    keys_taken.result()
+                    if outcome.rejected:
+                        yield Batch(done, problems)
+                    else:
+                        seal(rows, keys, digests)
+                        yield writer.build(rows, problems, done)
+
         progress("checking", 0, table.total)
-        try:
-            with transaction.atomic():
-                writer = Writer(actor=actor, mode=duplicates, outcome=outcome, today=today)
-                old, villages = _check_and_write(
-                    table, checker, writer, outcome, good_rows_only, progress
-                )
-                if outcome.rejected:
-                    raise _Rejected
-                outcome.skipped = outcome.bad_rows
-                progress("writing", table.total, table.total)
-                writer.finish(old, villages)
-        except _Rejected:
-            return Outcome(rows=table.total, problems=outcome.problems, rejected=True)
-        except IntegrityError:
-            raise FileProblem(
-                _(
-                    "Some of these people were registered by someone else while the file was "
-                    "being imported, so nothing was imported. Upload the file again."
-                )
-            ) from None
+        reported = 0
+        with Ahead(batches) as ahead:
+            try:
+                with transaction.atomic():
+                    try:
+                        writer = Writer(actor=actor, mode=duplicates, outcome=outcome, today=today)
+                        writer.take_keys(list(digests.values()))
+                    except BaseException as exc:
+                        keys_taken.set_exception(exc)
+                        raise
+                    keys_taken.set_result(None)
+                    old, villages = [], set()
+                    for batch in ahead:
+                        outcome.problems += batch.problems
+                        if outcome.problems and not good_rows_only:
+                            outcome.rejected = True
+                            raise _Rejected(batch.done)
+                        writer.write(batch)
+                        old += batch.old
+                        villages |= batch.villages
+                        reported = _report(progress, batch.done, reported, table.total)
+                    outcome.problems.sort(key=lambda p: p.row)
+                    outcome.skipped = outcome.bad_rows
+                    progress("writing", table.total, table.total)
+                    writer.finish(old, villages)
+            except _Rejected as rejected:
+                # Rolled back at once; the rest is checked outside the transaction, for
+                # the report.
+                reported = _report(progress, rejected.args[0], reported, table.total)
+                for batch in ahead:
+                    outcome.problems += batch.problems
+                    reported = _report(progress, batch.done, reported, table.total)
+                outcome.problems.sort(key=lambda p: p.row)
+                return Outcome(rows=table.total, problems=outcome.problems, rejected=True)
+            except IntegrityError:
+                raise FileProblem(
+                    _(
+                        "Some of these people were registered by someone else while the file "
+                        "was being imported, so nothing was imported. Upload the file again."
+                    )
+                ) from None
     return outcome
 
 
-def _check_and_write(table, checker, writer: Writer, outcome: Outcome, good_rows_only, progress):
-    """Check the rows in a thread, a chunk at a time, while this thread writes the
-    chunks checked before: the database's work and Python's take two cores instead of
-    one after the other. A bad row stops the writing (outcome.rejected) unless the good
-    rows alone are wanted; the rows are checked to the end all the same, for the report.
-    Returns the rows of people registered already and the villages of the good rows."""
-    keys = vault()
-    numbers = id_numbers(table)
-    digests = digests_of(numbers, keys)
-    keys_taken: Future = Future()
-
-    def batches():
-        with translation.override("zh-hans"):
-            for rows, problems, done in check_rows(table, checker, keys, numbers, digests):
-                keys_taken.result()
-                if outcome.rejected:
-                    yield Batch(done, problems)
-                else:
-                    yield writer.build(rows, problems, done)
-
-    old, villages, reported = [], set(), 0
-    with Ahead(batches) as ahead:
-        try:
-            writer.take_keys(list(digests.values()))
-        except BaseException as exc:
-            keys_taken.set_exception(exc)
-            raise
-        keys_taken.set_result(None)
-        for batch in ahead:
-            outcome.problems += batch.problems
-            outcome.rejected = bool(outcome.problems) and not good_rows_only
-            if not outcome.rejected:
-                writer.write(batch)
-                old += batch.old
-                villages |= batch.villages
-            if batch.done > reported:
-                reported = batch.done
-                progress("checking", reported, table.total)
-    outcome.problems.sort(key=lambda p: p.row)
-    return old, villages
+def _report(progress: Progress, done: int, reported: int, total: int) -> int:
+    """Report the rows checked so far, once per count (the last batch repeats it)."""
+    if done > reported:
+        progress("checking", done, total)
+    return max(reported, done)
 
 
 class _Rejected(Exception):
-    """A bad row in a file imported whole: what was written is rolled back."""
+    """A bad row in a file imported whole: what was written is rolled back. Its
+    argument: the rows checked so far."""
 
 
 # How soon (in seconds) the writing thread, back from the database, gets Python's lock
@@ -230,23 +234,35 @@ class _Rejected(Exception):
 # waits that long for each piece and the database idles (PostgreSQL: 7.6 s -> 6.4 s
 # for 100,000 rows at 0.2 ms).
 SWITCH_INTERVAL = 0.0002
+_running = 0  # imports running in this process
+_running_lock = threading.Lock()
+_saved: tuple[bool, float] = (True, 0.005)
 
 
 @contextlib.contextmanager
-def _no_gc():
-    """Python's cycle collector, run again and again over the hundred thousand rows held
-    in memory, costs a fifth of an import; the rows hold no cycles. And the threads of
-    the import take turns sooner (SWITCH_INTERVAL)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
+def _import_mode():
+    """While imports run in this process: no cycle collector (run again and again over
+    the hundred thousand rows held in memory, it costs a fifth of an import; the rows
+    hold no cycles), and the threads take turns sooner (SWITCH_INTERVAL). Both are the
+    process's settings: the first import to start sets them, the last to end restores
+    them."""
+    global _running, _saved
+    with _running_lock:
+        if not _running:
+            _saved = (gc.isenabled(), sys.getswitchinterval())
+            gc.disable()
+            sys.setswitchinterval(SWITCH_INTERVAL)
+        _running += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(interval)
-        if enabled:
-            gc.enable()
+        with _running_lock:
+            _running -= 1
+            if not _running:
+                enabled, interval = _saved
+                sys.setswitchinterval(interval)
+                if enabled:
+                    gc.enable()
 
 
 PROBLEM_HEADERS = ("行号", "列", "原因", "填写的内容", "姓名", "身份证号（已隐藏）")

@@ -1,7 +1,7 @@
-"""Checking every row (逐行校验) before anything is written: check_person() (the form's
-rules), the village (it exists, is a village, lies in the user's region), the template's
-words, and the same person twice in one file. Problems name row, column and reason; an
-ID number in them is masked."""
+"""Checking every row (逐行校验), a chunk at a time: check_person() (the form's rules),
+the village (it exists, is a village, lies in the user's region), the template's words,
+and the same person twice in one file. Problems name row, column and reason; an ID
+number in them is masked. Nothing here reads the database once the checker is made."""
 
 import datetime
 import re
@@ -9,12 +9,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carepair.accounts.scope import scope_of
 from carepair.lib.errors import ValidationError
-from carepair.lib.vault import vault
 from carepair.people import idnumber
 from carepair.people.imports.reading import (
     FileProblem,
@@ -461,27 +459,19 @@ def _settle(held: list[Row]) -> tuple[list[Row], list[Problem]]:
     return rows, problems
 
 
-def _seal(rows: list[Row], keys, digests: dict[str, str]) -> None:
-    """The rows' keyed hashes (computed before) and encrypted numbers (the nonces drawn
-    in one call for the lot)."""
+def seal(rows: list[Row], keys, digests: dict[str, str]) -> None:
+    """Give the rows their keyed hashes (from `digests`, made by digests_of()) and
+    encrypted numbers (the nonces drawn in one call for the lot)."""
     for row, cipher in zip(rows, keys.encrypt_many([row.number for row in rows]), strict=True):
         row.digest, row.cipher = digests[row.number], cipher
 
 
-def check_rows(
-    table: Table,
-    checker: _RowChecker,
-    keys,
-    numbers: list[str],
-    digests: dict[str, str],
-    *,
-    chunk: int | None = None,
-):
-    """Check the rows chunk by chunk; for each, yield its good rows (with their keyed
-    hashes, from `digests`, and encrypted numbers), its problems and how many rows are
-    checked so far. Rows whose number is on another row too are held back and settled
-    after the last chunk, in one more (the last) yield. Reads nothing from the database:
-    it may run in a thread of its own."""
+def check_rows(table: Table, checker: _RowChecker, numbers: list[str], *, chunk: int = 0):
+    """Check the rows chunk by chunk; for each, yield its good rows (not yet sealed),
+    its problems and how many rows are checked so far. Rows whose number (`numbers`,
+    from id_numbers()) is on another row too are held back and settled after the last
+    chunk, in one more (the last) yield. Reads nothing from the database: it may run
+    in a thread of its own."""
     chunk = chunk or CHUNK
     held_at = _held(numbers)
     held: list[Row] = []
@@ -496,33 +486,10 @@ def check_rows(
                 (held if i in held_at else rows).append(row)
             else:
                 problems += found
-        _seal(rows, keys, digests)
         yield rows, problems, end
-    rows, problems = _settle(held)
-    _seal(rows, keys, digests)
-    yield rows, problems, len(body)
+    yield *_settle(held), len(body)
 
 
 def digests_of(numbers: list[str], keys) -> dict[str, str]:
     """{number: keyed hash} of the distinct numbers."""
     return {number: keys.digest(number) for number in set(numbers) if number}
-
-
-def check_file(
-    data: bytes, filename: str, *, actor, progress: Progress = _quiet, today=None
-) -> tuple[list[Row], list[Problem], int]:
-    """Read and check every row; write nothing. Returns the good rows, the problems
-    (in row order) and the number of rows (empty rows are not counted)."""
-    table = read_rows(data, filename)
-    checker = row_checker(table, actor=actor, today=today or timezone.localdate())
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    progress("checking", 0, table.total)
-    keys = vault()
-    numbers = id_numbers(table)
-    for good, found, done in check_rows(table, checker, keys, numbers, digests_of(numbers, keys)):
-        rows += good
-        problems += found
-        progress("checking", done, table.total)
-    problems.sort(key=lambda p: p.row)
-    return rows, problems, table.total

@@ -327,16 +327,19 @@ def _insert_with_history(model, columns: tuple[str, ...], rows: list[tuple], sta
 
 
 def _send(statements: list[tuple[str, object]], postgres: bool) -> None:
-    if postgres:
-        with connection.cursor() as cursor:
-            for sql, text in statements:
-                with cursor.cursor.copy(sql) as copy:
-                    copy.write(text)
-        return
+    """Run the statements: COPY on PostgreSQL, the SQLite module's own execute() on
+    SQLite (not Django's cursor: see _head()); errors as Django's (IntegrityError)."""
     connection.ensure_connection()
-    execute = connection.connection.execute  # not Django's cursor: see _head()
-    for sql, params in statements:
-        execute(sql, params)
+    with connection.wrap_database_errors:
+        if postgres:
+            with connection.connection.cursor() as cursor:
+                for sql, text in statements:
+                    with cursor.copy(sql) as copy:
+                        copy.write(text)
+        else:
+            execute = connection.connection.execute
+            for sql, params in statements:
+                execute(sql, params)
 
 
 def _history_from(model, column: str, keys: list[int], stamp: dict) -> None:
