@@ -123,13 +123,12 @@ class Writer:
         due, tail = day(today), self.person_tail
         people, categories, contacts = [], [], []
         for r in rows:
+            batch.villages.add(r.village)
             if r.digest in existing:
                 batch.old.append(r)
-                batch.villages.add(r.village)
                 continue
             pk = next(self.keys)
             batch.person_keys.append(pk)
-            batch.villages.add(r.village)
             # The plan plan_refresh() would make for someone never visited: due today.
             every = self.interval(
                 frozenset(c.category for c in r.categories), age_on(r.birth_date, today)
@@ -220,16 +219,21 @@ def _statements(head: tuple, rows: list[tuple], postgres: bool) -> list[tuple[st
 
 
 def _take_keys(model, n: int) -> list[int]:
-    """n keys for new rows of the model: from its sequence on PostgreSQL; on SQLite the
-    ones after the highest ever given (the transaction holds the write lock from its
-    start: transaction_mode IMMEDIATE), which SQLite then records as given."""
-    if connection.vendor == "postgresql":
-        return _next_keys(model, n)
-    table = model._meta.db_table
+    """n keys for new rows of the model: on PostgreSQL from its sequence, as INSERT
+    would take them (read back as one array); on SQLite the ones after the highest ever
+    given (the transaction holds the write lock from its start: transaction_mode
+    IMMEDIATE), which SQLite then records as given."""
+    table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [_sequence(table, pk), n],
+            )
+            return cursor.fetchone()[0]
         cursor.execute(
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max({connection.ops.quote_name(model._meta.pk.column)}) "
+            f"coalesce((SELECT max({connection.ops.quote_name(pk)}) "
             f"FROM {connection.ops.quote_name(table)}), 0))",
             [table],
         )
@@ -376,17 +380,6 @@ def _history_from(model, column: str, keys: list[int], stamp: dict) -> None:
             f"SELECT {chosen} FROM {ops.quote_name(model._meta.db_table)} WHERE {which}",
             [*values, *((keys[0], keys[-1]) if keys_param is None else (keys_param,))],
         )
-
-
-def _next_keys(model, n: int) -> list[int]:
-    """n primary keys taken from the table's sequence, as INSERT would take them (the
-    keys read back as one array)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
-            [_sequence(model._meta.db_table, model._meta.pk.column), n],
-        )
-        return cursor.fetchone()[0]
 
 
 @functools.cache
