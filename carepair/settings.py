@@ -224,6 +224,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 # A problem's or pairing's past goes forward through its services, never by restoring an
 # old version in the admin (which would skip the workflow and its events).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# No index on when a change was made: pages read a record's history by its key (see
+# carepair.lib.history).
+SIMPLE_HISTORY_DATE_INDEX = False
 
 LOGGING = {
     "version": 1,

@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm
 from carepair.accounts.scope import scope_of
 from carepair.lib.freshness import Stamp
 from carepair.lib.geofields import latitude_field, longitude_field
+from carepair.lib.history import History
 from carepair.lib.loaded import loaded
 
 
@@ -137,7 +137,7 @@ class MealSite(models.Model):
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
 
     objects = MealSiteQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -176,7 +176,7 @@ class Diner(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     objects = DinerQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["card_no"]
@@ -208,7 +208,7 @@ class SubsidyRule(models.Model):
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-effective_from", "-subsidy_fen"]
@@ -329,7 +329,7 @@ class Settlement(models.Model):
     )
 
     objects = SettlementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-month", "operator_id"]

@@ -3,10 +3,10 @@ and enterprises."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from carepair.accounts.scope import scope_of
 from carepair.lib.geofields import latitude_field, longitude_field
+from carepair.lib.history import History
 
 
 class Kind(models.TextChoices):
@@ -112,7 +112,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["region_id", "name"]

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from carepair.accounts.scope import scope_of
+from carepair.lib.history import History
 
 
 class Tier(models.IntegerChoices):
@@ -110,7 +110,7 @@ class Pairing(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PairingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-started_on", "pk"]

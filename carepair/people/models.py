@@ -15,11 +15,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from carepair.accounts.roles import Perm, Role
 from carepair.accounts.scope import scope_of
 from carepair.lib.dates import age_on
+from carepair.lib.history import History
 
 ADULT_AGE = 18  # child categories end, and a child's file with them
 
@@ -175,7 +175,7 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
     # Every index is paid for on each of the tens of thousands of rows an import writes:
     # the history table keeps only the one its pages use (the person's id).
-    history = HistoricalRecords(
+    history = History(
         excluded_fields=["last_visit_on", "next_visit_on"],
         no_db_index=["region", "visitor", "created_by", "id_hash"],
     )
@@ -237,7 +237,7 @@ class PersonCategory(models.Model):
     )
 
     objects = PersonCategoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["person", "start_on", "pk"]
@@ -282,7 +282,7 @@ class Contact(models.Model):
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     health = models.CharField(_("health"), max_length=100, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["person", "kind", "pk"]
@@ -305,7 +305,7 @@ class PersonHealth(models.Model):
     self_care = models.CharField(_("self-care ability"), max_length=32, blank=True)
     mental_health = models.CharField(_("mental health"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("health record")
@@ -363,7 +363,7 @@ class ChildArchive(models.Model):
     risk_reasons = models.CharField(_("risk reasons"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("child's archive")
@@ -432,7 +432,7 @@ class Referral(models.Model):
     )
 
     objects = ReferralQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-referred_on", "-pk"]
@@ -457,7 +457,7 @@ class VisitRule(models.Model):
     every_days = models.PositiveSmallIntegerField(_("visit every (days)"))
     active = models.BooleanField(_("in force"), default=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["every_days", "name"]

@@ -5,9 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from carepair.accounts.scope import scope_of
+from carepair.lib.history import History
 
 
 class Category(models.TextChoices):
@@ -177,7 +177,7 @@ class Problem(models.Model):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["description", "resolution"])
+    history = History(excluded_fields=["description", "resolution"])
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
