@@ -1,5 +1,7 @@
-"""History tables (carepair.lib.history): who and when, without a constraint or an index
-that no page reads, and still who once the user is gone."""
+"""Who did it, kept as a stamp: history tables (carepair.lib.history) carry who and when
+without a constraint or an index that no page reads, and a person who registered a
+person (Person.created_by) without a constraint; either becomes nobody, not an error,
+once the user is gone."""
 
 from django.apps import apps
 from django.db import connection
@@ -8,7 +10,9 @@ from simple_history.models import HistoricalChanges
 
 from carepair.accounts.roles import Role
 from carepair.orgs.services import organisation_update
+from carepair.people.services import person_register
 from tests.base import PersonaTestCase, make_user
+from tests.people_base import id_for, years_ago
 
 
 def history_models():
@@ -36,6 +40,13 @@ class SchemaTests(TestCase):
                         f"{table}: no index on the record's key",
                     )
 
+    def test_who_registered_a_person_is_not_a_constraint(self):
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, "people_person")
+        keys = {tuple(c["columns"]) for c in constraints.values() if c["foreign_key"]}
+        self.assertIn(("region_id",), keys)
+        self.assertNotIn(("created_by_id",), keys)
+
 
 class DeletedUserTests(PersonaTestCase):
     def test_a_deleted_users_changes_stay_in_history_as_nobodys(self):
@@ -47,3 +58,17 @@ class DeletedUserTests(PersonaTestCase):
         record.refresh_from_db()
         self.assertIsNone(record.history_user_id)
         self.assertEqual(record.beds, 61)
+
+    def test_a_deleted_users_registrations_stay_registered_by_nobody(self):
+        worker = make_user("worker_gone", Role.TOWNSHIP_WORKER, region=self.township_a)
+        person = person_register(
+            actor=worker,
+            name="赵桂兰",
+            id_number=id_for("511102", years_ago(70), 5, male=False),
+            region=self.village_a,
+        )
+        self.assertEqual(person.created_by, worker)
+        worker.delete()
+        person.refresh_from_db()
+        self.assertIsNone(person.created_by_id)
+        self.assertIsNone(person.history.get().history_user_id)

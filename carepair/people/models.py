@@ -162,6 +162,9 @@ class Person(models.Model):
     last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
     next_visit_on = models.DateField(_("next visit due"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+    # Who registered the person: a stamp, like who made a change in the history
+    # (carepair.lib.history), with no constraint for an import to check on every row; a
+    # user deleted through Django still leaves it empty (SET_NULL).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -170,6 +173,7 @@ class Person(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=False,
     )
 
     objects = PersonQuerySet.as_manager()
@@ -187,7 +191,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["status", "next_visit_on"]),
-            models.Index(fields=["visitor", "next_visit_on"]),
+            # A visitor's due list; people with no visitor yet (everyone an import
+            # registers) are left out of the index rather than written into it.
+            models.Index(
+                fields=["visitor", "next_visit_on"],
+                condition=models.Q(visitor__isnull=False),
+                name="person_visitor_due",
+            ),
             models.Index(fields=["birth_date"]),
         ]
         constraints = [
