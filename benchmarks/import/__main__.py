@@ -134,10 +134,11 @@ def peer_resource(actor):
     ForeignKeyWidget limited to villages; the person is found again by the keyed hash
     (import_id_fields), so a second import updates rather than doubles; categories and
     the contact are created in after_save_instance; history rows, with the importing
-    user, come from simple_history's signal; the visit plans are computed once at the
-    end (after_import). Diffs are skipped (skip_diff), which is its fastest row-by-row
-    mode."""
+    user, come from simple_history's signal (the categories' from its
+    bulk_create_with_history); the visit plans are computed once at the end
+    (after_import). Diffs are skipped (skip_diff), which is its fastest row-by-row mode."""
     from import_export import fields, resources, widgets
+    from simple_history.utils import bulk_create_with_history
 
     from carepair.lib.errors import ValidationError
     from carepair.lib.vault import vault
@@ -229,11 +230,16 @@ def peer_resource(actor):
             instance._history_user = actor  # simple_history's signal records who
 
         def after_save_instance(self, instance, row, **kwargs):
-            PersonCategory.objects.bulk_create(
-                PersonCategory(
-                    person=instance, category=c.category, start_on=c.start_on, source=c.source
-                )
-                for c in row["_categories"]
+            # With their history rows, as ours writes them (bulk_create sends no signal).
+            bulk_create_with_history(
+                [
+                    PersonCategory(
+                        person=instance, category=c.category, start_on=c.start_on, source=c.source
+                    )
+                    for c in row["_categories"]
+                ],
+                PersonCategory,
+                default_user=actor,
             )
             child = age_on(instance.birth_date, datetime.date.today()) < ADULT_AGE
             contact = Contact(
@@ -325,7 +331,7 @@ def measure(rows: int, peer_rows: int) -> dict:
         figures[f"ours {label}"] = {
             "rows": rows,
             "seconds": seconds,
-            # The file read, numbers hashed and keys taken; rows checked and written
+            # The file read and its numbers hashed; then rows checked and written
             # together; then the last of the writing.
             "reading": marks["checking"] - started,
             "checking and writing": marks["writing"] - started,

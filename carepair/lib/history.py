@@ -5,10 +5,11 @@ choices for its tables.
 The history tables are append-only logs, written as often as their records are (an
 import writes a row per person, category and contact: hundreds of thousands at once), so
 they carry no more than their pages read:
-- Who (`history_user`) is neither a database constraint nor indexed. A log row stands
-  as it was written; a user deleted through Django still becomes "nobody" in it
-  (on_delete=SET_NULL is Django's), as simple_history already writes the logs' other
-  references.
+- Who (`history_user`) is neither a database constraint nor indexed. A log needs no
+  constraint (simple_history already writes the logs' other references without one); a
+  user deleted through Django still becomes "nobody" in it (on_delete=SET_NULL is
+  Django's), at the price of a full pass over each history table: users are made
+  inactive, and deleted rarely.
 - No index on when (`history_date`; SIMPLE_HISTORY_DATE_INDEX in settings).
 Pages read a record's history through the record's key and sort its few rows. Without
 the constraint and the two indexes, a 100,000-person import on PostgreSQL took a fifth
@@ -30,7 +31,5 @@ class History(HistoricalRecords):
         # simple_history has no option for the index; `makemigrations --check` (make
         # test) notices if this hook stops being called.
         fields = super()._get_history_user_fields()
-        user = fields.get("history_user")
-        if hasattr(user, "db_index"):
-            user.db_index = False
+        fields["history_user"].db_index = False
         return fields
