@@ -57,14 +57,21 @@ def from_15(number: str) -> str:
     return first17 + check_character(first17)
 
 
-def parse(raw: str, today: datetime.date | None = None) -> IdNumber:
+def canonical(raw: str) -> str:
+    """The number as parse() reads it, unchecked: normalised, and a fifteen-digit one as
+    its eighteen digits (a file's same person under both forms is found by this)."""
     number = normalise(raw)
+    if len(number) == 15 and number.isascii() and number.isdigit():
+        return from_15(number)
+    return number
+
+
+def parse(raw: str, today: datetime.date | None = None) -> IdNumber:
+    number = canonical(raw)
     if not number:
         raise InvalidIdNumber(_("The ID number is empty."))
     if len(number) == 15:
-        if not (number.isascii() and number.isdigit()):
-            raise InvalidIdNumber(_("A 15-digit ID number has digits only."))
-        number = from_15(number)
+        raise InvalidIdNumber(_("A 15-digit ID number has digits only."))
     if len(number) != 18:
         raise InvalidIdNumber(
             _("An ID number has 18 characters (or 15 digits for an old one); this has %(n)d.")

@@ -404,19 +404,11 @@ def row_checker(table: Table, *, actor, today) -> _RowChecker:
     return _RowChecker(table.positions, _villages(codes), actor, today)
 
 
-def _number_key(value) -> str:
-    """The ID number a cell will be read as, without checking it (check_person() reads
-    a good number to exactly this)."""
-    number = idnumber.normalise(cell_text(value))
-    if len(number) == 15 and number.isascii() and number.isdigit():
-        number = idnumber.from_15(number)
-    return number
-
-
 def id_numbers(table: Table) -> list[str]:
     """Each row's ID number as it will be read if it is good ("" for none)."""
     at = table.positions["id_number"]
-    return [_number_key(cells[at]) if at < len(cells) else "" for _n, cells in table.body]
+    canonical = idnumber.canonical
+    return [canonical(cell_text(cells[at])) if at < len(cells) else "" for _n, cells in table.body]
 
 
 def _held(numbers: list[str]) -> set[int]:
